@@ -1,0 +1,294 @@
+"""The article body: Markdown into addressable blocks and sentences, and finding quotes in it.
+
+Provenance depends on this module: every quote on a page links to the sentence (or, when it
+spans sentences, the paragraph) it came from, so a reader can check it in one click.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import markdown
+import nh3
+import sentencex
+from markdown.treeprocessors import Treeprocessor
+
+_BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
+_INLINE_TAGS = {"em", "strong", "a", "code"}
+_ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
+                 "code", "em", "strong", "a", "span", "hr"}
+# Python-Markdown is quadratic in unmatched '['; past this many in one paragraph it takes
+# seconds, so such a paragraph is refused with a hint to escape them.
+MAX_BRACKETS_PER_PARAGRAPH = 200
+
+_QUOTE_MARKS = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u2026": "...",
+})
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading or list item of the article, with its sentences."""
+
+    id: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    starts: tuple[int, ...]  # offset of each sentence in `text`
+
+
+@dataclass(frozen=True)
+class Article:
+    html: str  # sanitised; sentences wrapped in <span class="sentence" id="sN">
+    text: str  # what a reader sees, for comparing words with the seed
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a quote was found: the element a link to it should target."""
+
+    target: str
+
+
+@dataclass(frozen=True)
+class NotFound:
+    message: str
+
+
+def normalize(text: str) -> str:
+    """Fold what differs between a typed quote and the article: Unicode form, quotation marks,
+    apostrophes, dashes and runs of white space. Everything else must match exactly."""
+    return _normalize_with_offsets(text)[0]
+
+
+def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalised text and, for each of its characters, the offset it came from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    space = False
+    for i, char in enumerate(unicodedata.normalize("NFC", text)):
+        if char.isspace():
+            if not space and out:
+                out.append(" ")
+                offsets.append(i)
+            space = True
+            continue
+        space = False
+        for folded in char.translate(_QUOTE_MARKS):
+            out.append(folded)
+            offsets.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+def words(text: str) -> list[str]:
+    return normalize(text).split(" ") if text.strip() else []
+
+
+def locate(article: Article, quote: str) -> Located | NotFound:
+    """Find a quote in the article and name the sentence, or paragraph, holding all of it."""
+    wanted = normalize(quote)
+    if not wanted:
+        return NotFound("quote is empty")
+    for block in article.blocks:
+        haystack, offsets = _normalize_with_offsets(block.text)
+        at = haystack.find(wanted)
+        if at < 0:
+            continue
+        start, end = offsets[at], offsets[at + len(wanted) - 1]
+        for sentence, s_start in zip(block.sentences, block.starts, strict=True):
+            if s_start <= start and end < s_start + len(sentence.text):
+                return Located(sentence.id)
+        return Located(block.id)
+    if wanted in normalize(article.text):
+        return NotFound("quote runs across two paragraphs; quote each part separately")
+    closest = closest_passage(article, wanted)
+    hint = f"; closest passage: \u201c{closest}\u201d" if closest else ""
+    return NotFound(f"quote not found in the article{hint}")
+
+
+def closest_passage(article: Article, wanted: str) -> str | None:
+    """The run of article words, as long as the quote, that is most like it."""
+    size = len(wanted.split(" "))
+    candidates = []
+    for block in article.blocks:
+        ws = words(block.text)
+        candidates.extend(" ".join(ws[i:i + size]) for i in range(max(1, len(ws) - size + 1)))
+    best = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
+    return best[0] if best else None
+
+
+def count_brackets(body: str) -> list[tuple[int, int]]:
+    """(line, count) for each paragraph with too many unescaped '[' for Markdown to parse fast."""
+    found = []
+    line_no, count, start = 0, 0, 1
+    for line_no, line in enumerate([*body.split("\n"), ""], 1):
+        if not line.strip():
+            if count > MAX_BRACKETS_PER_PARAGRAPH:
+                found.append((start, count))
+            count, start = 0, line_no + 1
+            continue
+        count += len(re.findall(r"(?<!\\)[\[]", line))
+    return found
+
+
+class ArticleParser:
+    """Turns Markdown bodies into Articles. One per build; it reuses a Markdown instance."""
+
+    def __init__(self, language: str = "en") -> None:
+        self._language = language
+        self._md = markdown.Markdown(output_format="html")
+        # Raw HTML and entities in an article become visible text, never markup.
+        self._md.preprocessors.deregister("html_block")
+        for name in ("html", "entity", "image_link", "image_reference", "short_image_ref",
+                     "linebreak"):
+            self._md.inlinePatterns.deregister(name)
+        self._collector = _Sentences(self._md, self._segment)
+        # After 'unescape' (priority 0), so the tree holds the final text.
+        self._md.treeprocessors.register(self._collector, "sentences", -10)
+
+    def _segment(self, text: str) -> list[str]:
+        return list(sentencex.segment(self._language, text))
+
+    def parse(self, body: str, language: str | None = None) -> Article:
+        if language:
+            self._language = language.split("-")[0]
+        self._md.reset()
+        html = self._md.convert(unicodedata.normalize("NFC", body))
+        clean = nh3.clean(
+            html,
+            tags=_ALLOWED_TAGS,
+            attributes={"*": {"id", "class"}, "a": {"href"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer",
+        )
+        return Article(html=clean, text=self._collector.text, blocks=self._collector.blocks)
+
+
+class _Sentences(Treeprocessor):
+    """Gives each block an id and wraps each sentence in an addressable span."""
+
+    def __init__(self, md: markdown.Markdown, segment) -> None:
+        super().__init__(md)
+        self._segment = segment
+        self.blocks: tuple[Block, ...] = ()
+        self.text = ""
+
+    def run(self, root: ET.Element) -> None:
+        blocks: list[Block] = []
+        sentence_count = 0
+        for element in root.iter():
+            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
+                # The page's own sections are h2; the article's headings sit below them.
+                element.tag = f"h{int(element.tag[1]) + 1}"
+            if element.tag not in _BLOCK_TAGS or _has_block_children(element):
+                continue
+            text = "".join(element.itertext())
+            if not text.strip():
+                continue
+            pieces, starts = _split(text, self._segment(text))
+            sentences = []
+            for piece in pieces:
+                sentence_count += 1
+                sentences.append(Sentence(f"s{sentence_count}", piece))
+            block = Block(f"p{len(blocks) + 1}", text, tuple(sentences), tuple(starts))
+            blocks.append(block)
+            element.set("id", block.id)
+            _wrap_sentences(element, block)
+        self.blocks = tuple(blocks)
+        self.text = "".join(root.itertext())
+
+
+def _has_block_children(element: ET.Element) -> bool:
+    return any(child.tag not in _INLINE_TAGS for child in element)
+
+
+def _split(text: str, pieces: list[str]) -> tuple[list[str], list[int]]:
+    """Locate the segmenter's sentences in the text, trimming the white space around them."""
+    found, starts, cursor = [], [], 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        at = text.find(stripped, cursor)
+        if at < 0:  # the segmenter changed the text; fall back to one sentence for the rest
+            rest = text[cursor:].strip()
+            if rest:
+                found.append(rest)
+                starts.append(text.index(rest, cursor))
+            break
+        found.append(stripped)
+        starts.append(at)
+        cursor = at + len(stripped)
+    return found, starts
+
+
+def _wrap_sentences(element: ET.Element, block: Block) -> None:
+    """Rebuild the element's content with each sentence in a span, splitting inline markup
+    (emphasis, links, code) at sentence boundaries so the tree stays well nested."""
+    runs = list(_flatten(element, ()))
+    chars: list[tuple[str, tuple[ET.Element, ...]]] = [
+        (char, path) for text, path in runs for char in text
+    ]
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    cursor = 0
+
+    def emit(parent: ET.Element, start: int, end: int) -> None:
+        i = start
+        while i < end:
+            path = chars[i][1]
+            j = i
+            while j < end and chars[j][1] is path:
+                j += 1
+            text = "".join(c for c, _ in chars[i:j])
+            if not path:
+                _append_text(parent, text)
+            else:
+                outer = inner = ET.Element(path[0].tag, dict(path[0].attrib))
+                for wrapper in path[1:]:
+                    inner = ET.SubElement(inner, wrapper.tag, dict(wrapper.attrib))
+                inner.text = text
+                parent.append(outer)
+            i = j
+
+    for sentence, start in zip(block.sentences, block.starts, strict=True):
+        emit(element, cursor, start)
+        span = ET.SubElement(element, "span", {"class": "sentence", "id": sentence.id})
+        emit(span, start, start + len(sentence.text))
+        cursor = start + len(sentence.text)
+    emit(element, cursor, len(chars))
+
+
+def _append_text(parent: ET.Element, text: str) -> None:
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _flatten(element: ET.Element, path: tuple[ET.Element, ...]):
+    """(text, inline ancestors) runs in reading order."""
+    if element.text:
+        yield element.text, path
+    for child in element:
+        yield from _flatten(child, (*path, child))
+        if child.tail:
+            yield child.tail, path

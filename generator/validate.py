@@ -1,0 +1,297 @@
+"""Stage 2, validate: check a loaded file against the schema and the article, and build the
+typed Explainer. Every problem is collected, each with its line, column and field path."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from generator import article as art
+from generator.errors import ContentError, Problem
+from generator.load import SourceFile
+from generator.schema import (
+    Choice,
+    Date,
+    Explainer,
+    Kind,
+    ListOf,
+    Obj,
+    Pattern,
+    Quote,
+    QuoteText,
+    Ref,
+    SeedName,
+    Text,
+    Url,
+    fields_of,
+)
+
+_STR = "tag:yaml.org,2002:str"
+_SURPRISES = {
+    "tag:yaml.org,2002:bool": "a true/false value",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:null": "an empty value",
+}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Invalid:
+    """Marks a value that failed validation; its problem has been recorded."""
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class _Walk:
+    """State of one file's validation: problems so far, ids defined and ids referred to."""
+
+    source: SourceFile
+    article: art.Article | None
+    seeds_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    defined: dict[tuple[str, str], int] = field(default_factory=dict)
+    refs: list[tuple[str, str, yaml.Node, str]] = field(default_factory=list)
+
+    def problem(self, node: yaml.Node | None, path: str, message: str) -> Any:
+        if node is None:
+            line, col = None, None
+        else:
+            line = self.source.front_line + node.start_mark.line
+            col = node.start_mark.column + 1
+        self.problems.append(Problem(self.source.display, line, col, path, message))
+        return INVALID
+
+    def convert(self, kind: Kind, node: yaml.Node, path: str) -> Any:
+        match kind:
+            case Obj(cls):
+                return self.mapping(cls, node, path)
+            case ListOf(item, min_items):
+                return self.sequence(item, min_items, node, path)
+        text = self.text(node, path, accept_date=isinstance(kind, Date))
+        if text is INVALID:
+            return INVALID
+        match kind:
+            case Text(single_line):
+                if single_line and "\n" in text:
+                    return self.problem(node, path, "must be a single line")
+                return text
+            case Pattern(regex, explain):
+                if not re.fullmatch(regex, text):
+                    return self.problem(node, path, f"'{text}' is not valid: {explain}")
+                return text
+            case Choice(options):
+                if text not in options:
+                    close = difflib.get_close_matches(text, options, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    allowed = ", ".join(f"'{o}'" for o in options)
+                    return self.problem(node, path, f"'{text}' is not one of {allowed}{hint}")
+                return text
+            case Date():
+                return self.date(text, node, path)
+            case Url():
+                parts = urlsplit(text)
+                if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+                    return self.problem(node, path, f"'{text}' is not a web address: use a full "
+                                        "http:// or https:// URL, or leave the field out")
+                return text
+            case QuoteText():
+                if self.article is None:
+                    return Quote(text, "")
+                found = art.locate(self.article, text)
+                if isinstance(found, art.NotFound):
+                    return self.problem(node, path, found.message)
+                return Quote(text, found.target)
+            case Ref(collection):
+                self.refs.append((collection, text, node, path))
+                return text
+            case SeedName():
+                if "/" in text or "\\" in text or text.startswith("."):
+                    return self.problem(node, path, f"'{text}' must be a file name in seeds/, "
+                                        "without folders")
+                if not (self.seeds_dir / text).is_file():
+                    return self.problem(node, path, f"seeds/{text} does not exist")
+                return text
+        raise TypeError(f"unknown kind {kind!r}")  # a bug in schema.py, not a user mistake
+
+    def text(self, node: yaml.Node, path: str, *, accept_date: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return self.problem(node, path, "expected text, found a set of 'key: value' lines")
+        if isinstance(node, yaml.SequenceNode):
+            return self.problem(node, path, "expected text, found a list")
+        value = node.value
+        if node.tag == _STR or (accept_date and node.tag == "tag:yaml.org,2002:timestamp"):
+            if not value.strip():
+                return self.problem(node, path, "must not be empty")
+            return value.strip()
+        if node.tag == "tag:yaml.org,2002:null" and value in ("", "~"):
+            return self.problem(node, path, "must not be empty")
+        if node.tag in _SURPRISES:
+            return self.problem(node, path, f"YAML reads {value} as {_SURPRISES[node.tag]}, "
+                                f"not text; put it in quotes: \"{value}\"")
+        return self.problem(node, path, f"unsupported YAML tag {node.tag}")
+
+    def date(self, text: str, node: yaml.Node, path: str) -> Any:
+        if not _DATE.fullmatch(text):
+            return self.problem(node, path, f"'{text}' is not a date written YYYY-MM-DD")
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return self.problem(node, path, f"'{text}' is not a real date")
+
+    def sequence(self, item: Kind, min_items: int, node: yaml.Node, path: str) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+            if min_items:
+                return self.problem(node, path, f"is empty; list at least {min_items}")
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            return self.problem(node, path, "expected a list ('- ' items)")
+        if len(node.value) < min_items:
+            return self.problem(node, path, f"must list at least {min_items}")
+        values = [self.convert(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
+        return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.problem(node, path or "front matter",
+                                "expected a set of 'key: value' lines")
+        specs = {spec.name: spec for spec in fields_of(cls)}
+        seen: dict[str, yaml.Node] = {}
+        values: dict[str, Any] = {}
+        prefix = f"{path}." if path else ""
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self.problem(key_node, path or "front matter",
+                             f"key {key_node.value!r} must be a plain name")
+                continue
+            key = key_node.value
+            if key in seen:
+                first = self.source.front_line + seen[key].start_mark.line
+                self.problem(key_node, prefix + key,
+                             f"duplicate key (first given on line {first}); keep one")
+                continue
+            seen[key] = key_node
+            if key not in specs:
+                close = difflib.get_close_matches(key, specs, n=1, cutoff=0.6)
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else f"the fields here are {', '.join(specs)}")
+                self.problem(key_node, prefix + key, f"unknown field; {hint}")
+                continue
+            values[key] = self.convert(specs[key].kind, value_node, prefix + key)
+        for name, spec in specs.items():
+            if name not in seen and spec.required:
+                self.problem(node, prefix + name, "required field is missing")
+                values[name] = INVALID
+        if "id" in values and isinstance(values["id"], str):
+            self.define(path, values["id"], seen["id"])
+        if any(v is INVALID for v in values.values()):
+            return INVALID
+        return cls(**values)
+
+    def define(self, path: str, ident: str, node: yaml.Node) -> None:
+        collection = path.split("[")[0]
+        line = self.source.front_line + node.start_mark.line
+        first = self.defined.setdefault((collection, ident), line)
+        if first != line:
+            self.problem(node, f"{path}.id", f"duplicate id '{ident}' (first used on line "
+                         f"{first})")
+
+    def check_refs(self) -> None:
+        for collection, ident, node, path in self.refs:
+            if (collection, ident) in self.defined:
+                continue
+            known = sorted(i for c, i in self.defined if c == collection)
+            close = difflib.get_close_matches(ident, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                f"known: {', '.join(known)}" if known else f"no {collection} are defined")
+            self.problem(node, path, f"'{ident}' is not the id of any of {collection}; {hint}")
+
+
+def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> Explainer:
+    """The typed explainer for a loaded file, or ContentError listing every problem in it."""
+    walk = _Walk(source, None, seeds_dir)
+    overloaded = art.count_brackets(source.body)
+    for line, count in overloaded:
+        walk.problems.append(Problem(
+            source.display, source.body_line + line - 1, None, "body",
+            f"paragraph has {count} unescaped '['; write them as '\\[' (the limit is "
+            f"{art.MAX_BRACKETS_PER_PARAGRAPH})"))
+    if not overloaded:
+        walk.article = parser.parse(source.body, _peek(source.front, "language"))
+    explainer = walk.mapping(Explainer, source.front, "")
+    walk.check_refs()
+    if explainer is not INVALID:
+        _check_dates(walk, explainer)
+        _check_seed(walk, explainer)
+    if walk.problems:
+        raise ContentError(walk.problems)
+    return dataclasses.replace(explainer, file=source.display, article=walk.article)
+
+
+def _peek(node: yaml.MappingNode, key: str) -> str | None:
+    for key_node, value_node in node.value:
+        if key_node.value == key and isinstance(value_node, yaml.ScalarNode):
+            return str(value_node.value)
+    return None
+
+
+def _node_for(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    return next((v for k, v in node.value if k.value == key), None)
+
+
+def _check_dates(walk: _Walk, explainer: Explainer) -> None:
+    if explainer.updated and explainer.updated < explainer.published:
+        walk.problem(_node_for(walk.source.front, "updated"), "updated",
+                     f"{explainer.updated} is before published ({explainer.published})")
+
+
+def _check_seed(walk: _Walk, explainer: Explainer) -> None:
+    """The article in content/ must say what the seed says, word for word."""
+    if walk.article is None:
+        return
+    seed_path = walk.seeds_dir / explainer.seed
+    try:
+        seed_text = seed_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as err:
+        walk.problem(_node_for(walk.source.front, "seed"), "seed",
+                     f"seeds/{explainer.seed} is not valid UTF-8 (byte offset {err.start})")
+        return
+    ours, theirs = art.words(walk.article.text), art.words(seed_text)
+    if ours == theirs:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b),
+              min(len(ours), len(theirs)))
+    line = _line_of_word(walk.source.body, ours, at) + walk.source.body_line - 1
+    context = " ".join(theirs[max(0, at - 4):at + 4])
+    if at >= len(ours):
+        message = f"the article stops before the seed does; the seed goes on: '{context}'"
+    elif at >= len(theirs):
+        message = f"the article has words the seed does not, from '{ours[at]}'"
+    else:
+        message = (f"word {at + 1} is '{ours[at]}' but the seed has '{theirs[at]}' "
+                   f"(seed: '{context}')")
+    walk.problems.append(Problem(walk.source.display, line, None, "body",
+                                 f"differs from seeds/{explainer.seed}: {message}"))
+
+
+def _line_of_word(body: str, body_words: list[str], index: int) -> int:
+    """Line of the body (1-based) where the index-th word of the rendered article sits, found
+    by following the words through the Markdown source."""
+    text = art.normalize(body.replace("\n", "\n\x00"))
+    cursor = 0
+    for word in body_words[:index + 1]:
+        found = text.find(word, cursor)
+        if found < 0:
+            break
+        cursor = found
+    return text.count("\x00", 0, cursor) + 1

@@ -1,0 +1,49 @@
+"""Shared fixtures: a copy of the real project in tmp_path, and helpers to read built pages."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+FIRST_STORY = "trump-putin-phased-ceasefire-call"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """The repository's content, seeds and templates, copied so tests never touch the real site."""
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    return Project.at(tmp_path)
+
+
+@pytest.fixture
+def page() -> Callable[[Path], BeautifulSoup]:
+    def read(path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+    return read
+
+
+def story_text(project: Project) -> str:
+    return (project.content_dir / f"{FIRST_STORY}.md").read_text(encoding="utf-8")
+
+
+def set_top_level(text: str, key: str, value: str) -> str:
+    """Replace a top-level front-matter field, with any indented lines that continue it."""
+    pattern = re.compile(rf"^{re.escape(key)}:.*\n(?:[ ].*\n)*", re.MULTILINE)
+    assert pattern.search(text), key
+    return pattern.sub(lambda _: f"{key}: {value}\n", text, count=1)
+
+
+def write_story(project: Project, text: str) -> Path:
+    path = project.content_dir / f"{FIRST_STORY}.md"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,62 @@
+"""Turning an article body into addressable sentences, and finding quotes in it."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from generator.article import ArticleParser, Located, NotFound, locate, normalize
+
+
+def parse(body: str):
+    return ArticleParser().parse(body)
+
+
+def test_abbreviations_do_not_end_sentences():
+    article = parse("Special U.S. envoy Steve Witkoff spoke. Then the U.S. team left.\n")
+    assert [s.text for s in article.blocks[0].sentences] == [
+        "Special U.S. envoy Steve Witkoff spoke.", "Then the U.S. team left."]
+
+
+def test_sentence_ids_run_through_the_whole_article():
+    article = parse("## Heading\n\nOne. Two.\n\nThree.\n")
+    ids = [s.id for b in article.blocks for s in b.sentences]
+    assert ids == ["s1", "s2", "s3", "s4"]
+    assert [b.id for b in article.blocks] == ["p1", "p2", "p3"]
+
+
+def test_emphasis_across_a_sentence_boundary_stays_well_nested():
+    article = parse("Start *one. two* end.\n")
+    soup = BeautifulSoup(article.html, "html.parser")
+    spans = soup.select("span.sentence")
+    assert [s.get_text() for s in spans] == ["Start one.", "two end."]
+    assert all(span.find("em") for span in spans)
+
+
+def test_quotes_match_despite_typographic_marks_and_spacing():
+    article = parse("He said \u201cwe\u2019ll go \u2014 now.\u201d Then left.\n")
+    found = locate(article, "he said".capitalize() + ' "we\'ll  go - now."')
+    assert found == Located("s1")
+
+
+def test_quote_spanning_two_sentences_targets_the_paragraph():
+    article = parse("First one. Second one.\n")
+    assert locate(article, "one. Second") == Located("p1")
+
+
+def test_missing_quote_names_the_closest_passage():
+    article = parse("The plant remains a contentious issue.\n")
+    found = locate(article, "The plant remains a contentius issue")
+    assert isinstance(found, NotFound)
+    assert found.message == ("quote not found in the article; closest passage: "
+                             "\u201cThe plant remains a contentious issue.\u201d")
+
+
+def test_quote_across_paragraphs_is_refused_with_a_hint():
+    article = parse("End of one.\n\nStart of two.\n")
+    found = locate(article, "one. Start")
+    assert isinstance(found, NotFound) and "two paragraphs" in found.message
+
+
+def test_normalize_folds_only_marks_dashes_and_space():
+    assert normalize("\u2018a\u2019 \u201cb\u201d \u2013 c\u00a0\n d") == "'a' \"b\" - c d"
+    assert normalize("Case") != normalize("case")

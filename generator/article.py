@@ -25,13 +25,13 @@ _ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquot
 # seconds, so such a paragraph is refused with a hint to escape them.
 MAX_BRACKETS_PER_PARAGRAPH = 200
 
-_QUOTE_MARKS = str.maketrans({
+_FOLD = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\u2026": "...",
-})
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Block:
     text: str
     sentences: tuple[Sentence, ...]
     starts: tuple[int, ...]  # offset of each sentence in `text`
+    folded: str  # `text` normalised for finding quotes
+    folded_from: tuple[int, ...]  # offset in `text` of each character of `folded`
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,13 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
             space = True
             continue
         space = False
-        for folded in char.translate(_QUOTE_MARKS):
-            out.append(folded)
+        folded = _FOLD.get(char)
+        if folded is None:
+            out.append(char)
             offsets.append(i)
+        else:
+            out.extend(folded)
+            offsets.extend([i] * len(folded))
     if out and out[-1] == " ":
         out.pop()
         offsets.pop()
@@ -107,11 +113,10 @@ def locate(article: Article, quote: str) -> Located | NotFound:
     if not wanted:
         return NotFound("quote is empty")
     for block in article.blocks:
-        haystack, offsets = _normalize_with_offsets(block.text)
-        at = haystack.find(wanted)
+        at = block.folded.find(wanted)
         if at < 0:
             continue
-        start, end = offsets[at], offsets[at + len(wanted) - 1]
+        start, end = block.folded_from[at], block.folded_from[at + len(wanted) - 1]
         for sentence, s_start in zip(block.sentences, block.starts, strict=True):
             if s_start <= start and end < s_start + len(sentence.text):
                 return Located(sentence.id)
@@ -207,7 +212,9 @@ class _Sentences(Treeprocessor):
             for piece in pieces:
                 sentence_count += 1
                 sentences.append(Sentence(f"s{sentence_count}", piece))
-            block = Block(f"p{len(blocks) + 1}", text, tuple(sentences), tuple(starts))
+            folded, folded_from = _normalize_with_offsets(text)
+            block = Block(f"p{len(blocks) + 1}", text, tuple(sentences), tuple(starts),
+                          folded, tuple(folded_from))
             blocks.append(block)
             element.set("id", block.id)
             _wrap_sentences(element, block)

@@ -140,10 +140,9 @@ def test_subheadings_become_headings_below_the_section_heading(story):
 
 
 def test_every_internal_link_and_fragment_resolves(built, page):
-    pages = sorted(built.out_dir.rglob("*.html"))
+    pages = {path: page(path) for path in sorted(built.out_dir.rglob("*.html"))}
     assert len(pages) == 2
-    for path in pages:
-        soup = page(path)
+    for path, soup in pages.items():
         refs = [(a.name, a.get("href") or a.get("src")) for a in soup.find_all(["a", "link"])]
         for _, ref in refs:
             parts = urlsplit(ref)
@@ -153,7 +152,7 @@ def test_every_internal_link_and_fragment_resolves(built, page):
             target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
             assert target.is_file(), f"{path}: {ref}"
             if parts.fragment:
-                assert page(target).find(id=parts.fragment), f"{path}: {ref}"
+                assert pages[target].find(id=parts.fragment), f"{path}: {ref}"
 
 
 def test_index_lists_each_explainer_with_a_relative_link(built, page):

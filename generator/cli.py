@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,6 +12,9 @@ from generator import __version__
 from generator.build import build, check
 from generator.errors import ContentError, report
 from generator.project import Project
+from generator.scaffold import new_content
+from generator.schema import SLUG
+from generator.schema_json import json_schema_text
 from generator.write import UnsafeOutputError
 
 
@@ -43,6 +48,45 @@ def _check(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(project: Project, args: argparse.Namespace) -> int:
+    seed = Path(args.seed)
+    if args.slug and not re.fullmatch(SLUG.regex, args.slug):
+        print(f"explainer new: --slug '{args.slug}': {SLUG.explain}", file=sys.stderr)
+        return 1
+    if not seed.is_file():
+        print(f"explainer new: {seed}: no such file", file=sys.stderr)
+        return 1
+    in_seeds = project.seeds_dir / seed.name
+    if seed.resolve() != in_seeds.resolve():
+        if in_seeds.exists() and in_seeds.read_bytes() != seed.read_bytes():
+            print(f"explainer new: seeds/{seed.name} already exists with other text; "
+                  "rename one of them", file=sys.stderr)
+            return 1
+        project.seeds_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(seed, in_seeds)
+        print(f"Copied {seed} to {project.display(in_seeds)} byte for byte.")
+    try:
+        target, text = new_content(in_seeds, project.content_dir, args.slug)
+    except UnicodeDecodeError as err:
+        print(f"explainer new: {seed}: not valid UTF-8 at byte offset {err.start}; "
+              "save it as UTF-8 first", file=sys.stderr)
+        return 1
+    except FileExistsError as err:
+        print(f"explainer new: {err}", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as out:
+        out.write(text)
+    print(f"Wrote {project.display(target)}. Fill in the front matter, check that the "
+          "## subheadings are right, then run: explainer check")
+    return 0
+
+
+def _schema(project: Project, args: argparse.Namespace) -> int:
+    sys.stdout.write(json_schema_text())
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="explainer", description="Build sourced, checkable news explainers.")
@@ -56,4 +100,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="check all content without writing anything")
     p.set_defaults(run=_check)
+
+    p = commands.add_parser("new", help="start content/<slug>.md from a source article")
+    p.add_argument("seed", help="the source article, a UTF-8 text file (copied into seeds/)")
+    p.add_argument("--slug", help="the page's slug (default: from the seed's file name)")
+    p.set_defaults(run=_new)
+
+    p = commands.add_parser("schema", help="print the JSON Schema of the front matter")
+    p.set_defaults(run=_schema)
     return parser

@@ -102,23 +102,27 @@ def _decode(data: bytes, display: str) -> str:
 
 
 def _reject_anchors(front_text: str, display: str, front_line: int) -> list[Problem]:
-    """Anchors and aliases can blow a small file up into a huge document: refuse them early."""
+    """Anchors and aliases can blow a small file up into a huge document: refuse them early,
+    one problem per anchor, before anything is expanded."""
     if "&" not in front_text and "*" not in front_text:
         return []
-    problems = []
+    anchors: dict[str, yaml.Mark] = {}
+    aliases: dict[str, int] = {}
     try:
         for event in yaml.parse(front_text, Loader=_Loader):
-            mark = event.start_mark
             if isinstance(event, yaml.AliasEvent):
-                message = f"alias '*{event.anchor}' is not allowed; write the text out in full"
+                aliases[event.anchor] = aliases.get(event.anchor, 0) + 1
             elif getattr(event, "anchor", None):
-                message = f"anchor '&{event.anchor}' is not allowed; write the text out in full"
-            else:
-                continue
-            problems.append(Problem(display, front_line + mark.line, mark.column + 1,
-                                    "front matter", message))
+                anchors.setdefault(event.anchor, event.start_mark)
     except yaml.YAMLError:
-        return problems  # the compose step reports syntax errors with their position
+        pass  # the compose step reports syntax errors with their position
+    problems = []
+    for name, mark in anchors.items():
+        uses = aliases.get(name, 0)
+        used = f" ({uses} alias{'es use' if uses != 1 else ' uses'} it)" if uses else ""
+        problems.append(Problem(display, front_line + mark.line, mark.column + 1,
+                                "front matter", f"anchor '&{name}' is not allowed{used}; "
+                                "write the text out in full"))
     return problems
 
 

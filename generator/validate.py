@@ -274,7 +274,8 @@ def _check_seed(walk: _Walk, explainer: Explainer) -> None:
     line = _line_of_word(walk.source.body, ours, at) + walk.source.body_line - 1
     context = " ".join(theirs[max(0, at - 4):at + 4])
     if at >= len(ours):
-        message = f"the article stops before the seed does; the seed goes on: '{context}'"
+        rest = " ".join(theirs[at:at + 8])
+        message = f"the article stops before the seed does; the seed goes on: '{rest}'"
     elif at >= len(theirs):
         message = f"the article has words the seed does not, from '{ours[at]}'"
     else:

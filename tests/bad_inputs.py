@@ -1,0 +1,359 @@
+"""A small valid explainer, and the bad variants of it that users actually write.
+
+Each case is (name, transform of the valid file's bytes, expected problem lines). The expected
+lines are exactly what `explainer check` prints, without the final count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+SEED = (
+    "Ann spoke on Tuesday about a truce. It would start with power plants.\n"
+    "Next steps\n"
+    "Whether B agrees is unclear.\n"
+)
+
+VALID = """\
+---
+title: A call about a truce
+slug: truce-call
+summary: Two leaders spoke about a truce.
+published: 2025-03-19
+seed: truce.txt
+language: en
+actors:
+  - id: ann
+    name: Ann Example
+    role: President of A
+    side: A
+    wants: A truce that starts with power plants.
+    quotes:
+      - a truce
+plan:
+  - id: power
+    title: Power-plant truce
+    what: No strikes on power plants.
+    status: proposed
+    actors: [ann]
+    evidence:
+      - start with power plants
+questions:
+  - id: b-agrees
+    question: Will B agree?
+    why_it_matters: Nothing holds without B.
+    status: open
+notes:
+  - id: date
+    title: When it happened
+    claim: spoke on Tuesday
+    record: The call was on 18 March.
+    sources: [wire]
+sources:
+  - id: wire
+    title: Wire report
+    kind: reporting
+    url: https://example.org/report
+---
+Ann spoke on Tuesday about a truce. It would start with power plants.
+
+## Next steps
+
+Whether B agrees is unclear.
+"""
+
+Transform = Callable[[bytes], bytes]
+
+
+def sub(old: str, new: str) -> Transform:
+    """Replace text that must occur exactly once in the valid file."""
+
+    def apply(data: bytes) -> bytes:
+        assert data.count(old.encode()) == 1, old
+        return data.replace(old.encode(), new.encode())
+
+    return apply
+
+
+def raw(data: bytes) -> Transform:
+    return lambda _: data
+
+
+F = "content/truce-call.md"
+
+LAUGHS = (
+    "---\n"
+    + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    + "---\nbody\n"
+)
+
+CASES: list[tuple[str, Transform]] = [
+    ("empty file", raw(b"")),
+    ("only white space", raw(b"\n  \n\t\n")),
+    ("body without front matter", raw(SEED.encode())),
+    ("missing opening fence", lambda d: d.split(b"\n", 1)[1]),
+    ("unclosed front matter", sub("---\nAnn spoke", "Ann spoke")),
+    ("only front matter", lambda d: d.split(b"---\nAnn")[0] + b"---\n"),
+    ("empty front matter", raw(b"---\n---\n" + SEED.encode())),
+    ("front matter is a list", raw(b"---\n- a\n- b\n---\n" + SEED.encode())),
+    ("YAML syntax error", sub("title: A call about a truce", "title: [A call")),
+    ("YAML bad indentation", sub("    role: President of A", "   role: President of A")),
+    ("tab indentation", sub("    name: Ann Example", "\tname: Ann Example")),
+    ("not UTF-8", lambda d: d.replace(b"Ann Example", b"Ann \xff")),
+    ("file too large", lambda d: d + b"x" * 1_000_000),
+    ("duplicate key", sub("slug: truce-call\n", "slug: truce-call\ntitle: Again\n")),
+    ("no read as boolean", sub("    side: A\n", "    side: no\n")),
+    ("on read as boolean", sub("name: Ann Example", "name: on")),
+    ("sexagesimal number", sub("role: President of A", "role: 20:25")),
+    ("bare number", sub("wants: A truce that starts with power plants.", "wants: 1.5")),
+    ("bare date as text", sub("title: A call about a truce", "title: 2025-03-19")),
+    ("null as text", sub("kind: reporting", "kind: null")),
+    ("impossible date", sub("published: 2025-03-19", "published: 2025-02-30")),
+    ("date in words", sub("published: 2025-03-19", "published: 19 March 2025")),
+    ("date with time", sub("published: 2025-03-19", "published: 2025-03-19 10:00")),
+    ("updated before published", sub("seed: truce.txt", "updated: 2025-03-01\nseed: truce.txt")),
+    ("missing top-level field", sub("title: A call about a truce\n", "")),
+    ("missing nested field", sub("    role: President of A\n", "")),
+    ("text where a list is expected", sub("actors: [ann]", "actors: ann")),
+    ("list where text is expected", sub("title: A call about a truce", "title: [a, b]")),
+    ("mapping where text is expected", sub("name: Ann Example", "name: {first: Ann}")),
+    ("empty string", sub("summary: Two leaders spoke about a truce.", 'summary: ""')),
+    ("blank value", sub("summary: Two leaders spoke about a truce.", "summary:")),
+    (
+        "empty required list",
+        sub("    evidence:\n      - start with power plants", "    evidence: []"),
+    ),
+    ("required list left blank", sub("    actors: [ann]", "    actors:")),
+    ("misspelt field", sub("    wants:", "    wnats:")),
+    ("unknown field", sub("language: en", "language: en\ncolour: red")),
+    ("key that is not a name", sub("language: en", "language: en\nyes: 1")),
+    (
+        "duplicate id",
+        sub("plan:\n", "  - id: ann\n    name: B\n    role: R\n    side: S\n    wants: W\nplan:\n"),
+    ),
+    ("unknown actor id", sub("actors: [ann]", "actors: [ann, bob]")),
+    ("misspelt source id", sub("sources: [wire]", "sources: [wier]")),
+    ("slug with capitals and spaces", sub("slug: truce-call", "slug: Truce Call")),
+    ("slug with a path", sub("slug: truce-call", "slug: ../etc")),
+    ("id with capitals", sub("  - id: b-agrees", "  - id: B_agrees")),
+    ("invalid language", sub("language: en", "language: English")),
+    ("title on two lines", sub("title: A call about a truce", 'title: "A call\\nabout a truce"')),
+    ("status not allowed", sub("status: proposed", "status: maybe")),
+    ("status misspelt", sub("status: proposed", "status: propsed")),
+    ("javascript URL", sub("url: https://example.org/report", "url: javascript:alert(1)")),
+    ("data URL", sub("url: https://example.org/report", "url: 'data:text/html,hi'")),
+    ("relative URL", sub("url: https://example.org/report", "url: /report")),
+    ("quote not in the article", sub("      - a truce", "      - a trcue")),
+    ("quote with no close passage", sub("      - a truce", "      - the moon landing")),
+    ("quote across paragraphs", sub("claim: spoke on Tuesday", "claim: power plants. Next steps")),
+    ("seed that does not exist", sub("seed: truce.txt", "seed: nope.txt")),
+    ("seed outside seeds/", sub("seed: truce.txt", "seed: ../truce.txt")),
+    ("body differs from the seed", sub("B agrees is unclear.", "B agrees is uncertain.")),
+    ("body stops before the seed", sub("\n## Next steps\n\nWhether B agrees is unclear.\n", "\n")),
+    (
+        "anchor and alias",
+        sub(
+            "summary: Two leaders spoke about a truce.",
+            "summary: &s Two leaders spoke about a truce.\nx: *s",
+        ),
+    ),
+    ("billion laughs", raw(LAUGHS.encode())),
+    ("unsupported tag", sub("title: A call about a truce", "title: !!binary aGk=")),
+    ("too many brackets", sub("Whether B agrees", "[" * 300 + " Whether B agrees")),
+]
+
+# What `explainer check` prints for each case, before the final count.
+EXPECTED: dict[str, list[str]] = {
+    "empty file": [
+        f"{F}:1:1: file: file is empty; it needs front matter between '---' lines and the article below",
+    ],
+    "only white space": [
+        f"{F}:1:1: file: file is empty; it needs front matter between '---' lines and the article below",
+    ],
+    "body without front matter": [
+        f"{F}:1:1: front matter: the file must start with a line '---' before the front matter (did you forget the opening '---'?)",
+    ],
+    "missing opening fence": [
+        f"{F}:1:1: front matter: the file must start with a line '---' before the front matter (did you forget the opening '---'?)",
+    ],
+    "unclosed front matter": [
+        f"{F}:1:1: front matter: front matter is not closed: add a line '---' between it and the article",
+    ],
+    "only front matter": [
+        f"{F}:41: body: the article is missing below the front matter",
+    ],
+    "empty front matter": [
+        f"{F}:1:1: front matter: front matter is empty",
+    ],
+    "front matter is a list": [
+        f"{F}:2:1: front matter: front matter must be 'key: value' lines",
+    ],
+    "YAML syntax error": [
+        f"{F}:3:5: front matter: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']'",
+    ],
+    "YAML bad indentation": [
+        f"{F}:11:4: front matter: YAML syntax error: while parsing a block collection, did not find expected '-' indicator",
+    ],
+    "tab indentation": [
+        f"{F}:10:1: front matter: tab used for indentation; YAML needs spaces",
+    ],
+    "not UTF-8": [
+        f"{F}:10:15: file: not valid UTF-8: byte 0xff at offset 176; save the file as UTF-8",
+    ],
+    "file too large": [
+        f"{F}: file: file is 1,000,943 bytes; the limit is 1,000,000",
+    ],
+    "duplicate key": [
+        f"{F}:4:1: title: duplicate key (first given on line 2); keep one",
+    ],
+    "no read as boolean": [
+        f'{F}:12:11: actors[0].side: YAML reads no as a true/false value, not text; put it in quotes: "no"',
+    ],
+    "on read as boolean": [
+        f'{F}:10:11: actors[0].name: YAML reads on as a true/false value, not text; put it in quotes: "on"',
+    ],
+    "sexagesimal number": [
+        f'{F}:11:11: actors[0].role: YAML reads 20:25 as a number, not text; put it in quotes: "20:25"',
+    ],
+    "bare number": [
+        f'{F}:13:12: actors[0].wants: YAML reads 1.5 as a number, not text; put it in quotes: "1.5"',
+    ],
+    "bare date as text": [
+        f'{F}:2:8: title: YAML reads 2025-03-19 as a date, not text; put it in quotes: "2025-03-19"',
+    ],
+    "null as text": [
+        f'{F}:38:11: sources[0].kind: YAML reads null as an empty value, not text; put it in quotes: "null"',
+    ],
+    "impossible date": [
+        f"{F}:5:12: published: '2025-02-30' is not a real date",
+    ],
+    "date in words": [
+        f"{F}:5:12: published: '19 March 2025' is not a date written YYYY-MM-DD",
+    ],
+    "date with time": [
+        f"{F}:5:12: published: '2025-03-19 10:00' is not a date written YYYY-MM-DD",
+    ],
+    "updated before published": [
+        f"{F}:6:10: updated: 2025-03-01 is before published (2025-03-19)",
+    ],
+    "missing top-level field": [
+        f"{F}:2:1: title: required field is missing",
+    ],
+    "missing nested field": [
+        f"{F}:9:5: actors[0].role: required field is missing",
+    ],
+    "text where a list is expected": [
+        f"{F}:21:13: plan[0].actors: expected a list ('- ' items)",
+    ],
+    "list where text is expected": [
+        f"{F}:2:8: title: expected text, found a list",
+    ],
+    "mapping where text is expected": [
+        f"{F}:10:11: actors[0].name: expected text, found a set of 'key: value' lines",
+    ],
+    "empty string": [
+        f"{F}:4:10: summary: must not be empty",
+    ],
+    "blank value": [
+        f"{F}:4:9: summary: must not be empty",
+    ],
+    "empty required list": [
+        f"{F}:22:15: plan[0].evidence: must list at least 1",
+    ],
+    "required list left blank": [
+        f"{F}:21:12: plan[0].actors: is empty; list at least 1",
+    ],
+    "misspelt field": [
+        f"{F}:9:5: actors[0].wants: required field is missing",
+        f"{F}:13:5: actors[0].wnats: unknown field; did you mean 'wants'?",
+    ],
+    "unknown field": [
+        f"{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, seed, language, actors, plan, questions, notes, sources",
+    ],
+    "key that is not a name": [
+        f"{F}:8:1: front matter: key 'yes' must be a plain name",
+    ],
+    "duplicate id": [
+        f"{F}:16:5: actors[1].id: duplicate id 'ann' (first used on line 9)",
+    ],
+    "unknown actor id": [
+        f"{F}:21:19: plan[0].actors[1]: 'bob' is not the id of any of actors; known: ann",
+    ],
+    "misspelt source id": [
+        f"{F}:34:15: notes[0].sources[0]: 'wier' is not the id of any of sources; did you mean 'wire'?",
+    ],
+    "slug with capitals and spaces": [
+        f"{F}:3:7: slug: 'Truce Call' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'trump-putin-ceasefire-call'",
+    ],
+    "slug with a path": [
+        f"{F}:3:7: slug: '../etc' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'trump-putin-ceasefire-call'",
+    ],
+    "id with capitals": [
+        f"{F}:25:9: questions[0].id: 'B_agrees' is not valid: an id is lowercase letters, digits and single hyphens, starting with a letter, e.g. 'energy-truce'",
+    ],
+    "invalid language": [
+        f"{F}:7:11: language: 'English' is not valid: a language is a BCP 47 tag such as 'en' or 'en-GB'",
+    ],
+    "title on two lines": [
+        f"{F}:2:8: title: must be a single line",
+    ],
+    "status not allowed": [
+        f"{F}:20:13: plan[0].status: 'maybe' is not one of 'proposed', 'under negotiation', 'agreed', 'in effect', 'stalled', 'rejected'",
+    ],
+    "status misspelt": [
+        f"{F}:20:13: plan[0].status: 'propsed' is not one of 'proposed', 'under negotiation', 'agreed', 'in effect', 'stalled', 'rejected' (did you mean 'proposed'?)",
+    ],
+    "javascript URL": [
+        f"{F}:39:10: sources[0].url: 'javascript:alert(1)' is not a web address: use a full http:// or https:// URL, or leave the field out",
+    ],
+    "data URL": [
+        f"{F}:39:10: sources[0].url: 'data:text/html,hi' is not a web address: use a full http:// or https:// URL, or leave the field out",
+    ],
+    "relative URL": [
+        f"{F}:39:10: sources[0].url: '/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
+    ],
+    "quote not in the article": [
+        f"{F}:15:9: actors[0].quotes[0]: quote not found in the article; closest passage: “a truce.”",
+    ],
+    "quote with no close passage": [
+        f"{F}:15:9: actors[0].quotes[0]: quote not found in the article",
+    ],
+    "quote across paragraphs": [
+        f"{F}:32:12: notes[0].claim: quote runs across two paragraphs; quote each part separately",
+    ],
+    "seed that does not exist": [
+        f"{F}:6:7: seed: seeds/nope.txt does not exist",
+    ],
+    "seed outside seeds/": [
+        f"{F}:6:7: seed: '../truce.txt' must be a file name in seeds/, without folders",
+    ],
+    "body differs from the seed": [
+        f"{F}:45: body: differs from seeds/truce.txt: word 20 is 'uncertain.' but the seed has 'unclear.' (seed: 'Whether B agrees is unclear.')",
+    ],
+    "body stops before the seed": [
+        f"{F}:41: body: differs from seeds/truce.txt: the article stops before the seed does; the seed goes on: 'Next steps Whether B agrees is unclear.'",
+    ],
+    "anchor and alias": [
+        f"{F}:4:10: front matter: anchor '&s' is not allowed (1 alias uses it); write the text out in full",
+    ],
+    "billion laughs": [
+        f"{F}:2:4: front matter: anchor '&a' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:3:4: front matter: anchor '&b' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:4:4: front matter: anchor '&c' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:5:4: front matter: anchor '&d' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:6:4: front matter: anchor '&e' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:7:4: front matter: anchor '&f' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:8:4: front matter: anchor '&g' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:9:4: front matter: anchor '&h' is not allowed (9 aliases use it); write the text out in full",
+        f"{F}:10:4: front matter: anchor '&i' is not allowed; write the text out in full",
+    ],
+    "unsupported tag": [
+        f"{F}:2:8: title: unsupported YAML tag tag:yaml.org,2002:binary",
+    ],
+    "too many brackets": [
+        f"{F}:45: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
+    ],
+}

@@ -1,0 +1,93 @@
+"""Every kind of bad input gets exact one-line errors, exit status 1, and an untouched site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.bad_inputs import CASES, EXPECTED, SEED, VALID
+from tests.conftest import REPO
+from tests.test_atomic_write import tree_hash
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A project with one small valid explainer, already built."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "seeds").mkdir()
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "seeds" / "truce.txt").write_text(SEED, encoding="utf-8")
+    (tmp_path / "content" / "truce-call.md").write_text(VALID, encoding="utf-8")
+    assert main(["--root", str(tmp_path), "build"]) == 0
+    return tmp_path
+
+
+def test_the_table_is_large_and_every_case_has_an_expectation():
+    assert len(CASES) >= 40
+    assert [name for name, _ in CASES] == list(EXPECTED)
+
+
+@pytest.mark.parametrize(("name", "transform"), CASES, ids=[name for name, _ in CASES])
+def test_bad_input_is_reported_exactly_and_the_site_is_untouched(
+        small_project, capsys, name, transform):
+    before = tree_hash(small_project / "site")
+    path = small_project / "content" / "truce-call.md"
+    path.write_bytes(transform(VALID.encode("utf-8")))
+
+    for command in ("check", "build"):
+        status = main(["--root", str(small_project), command])
+        out = capsys.readouterr()
+        assert status == 1
+        lines = out.err.strip().split("\n")
+        expected = EXPECTED[name]
+        count = len(expected)
+        summary = f"{count} problem{'s' if count != 1 else ''} found."
+        if command == "build":
+            assert lines[-1] == "site/ was left as it was."
+            lines = lines[:-1]
+        assert lines == [*expected, summary]
+        assert "Traceback" not in out.err
+    assert tree_hash(small_project / "site") == before
+
+
+def test_problems_in_several_files_are_all_reported(small_project, capsys):
+    content = small_project / "content"
+    (content / "truce-call.md").write_text(VALID.replace("status: open", "status: shut"))
+    (content / "other.md").write_text(VALID.replace("slug: truce-call", "slug: other")
+                                      .replace("kind: reporting", "kind: rumour"))
+    assert main(["--root", str(small_project), "check"]) == 1
+    err = capsys.readouterr().err.strip().split("\n")
+    assert err[0].startswith("content/other.md:38:11: sources[0].kind: 'rumour' is not one of")
+    assert err[1].startswith("content/truce-call.md:28:13: questions[0].status: 'shut' is not")
+    assert err[2] == "2 problems found."
+
+
+def test_two_files_with_the_same_slug_are_refused(small_project, capsys):
+    (small_project / "content" / "again.md").write_text(VALID)
+    assert main(["--root", str(small_project), "check"]) == 1
+    err = capsys.readouterr().err.strip().split("\n")
+    assert err == ["content/truce-call.md:3: slug: 'truce-call' is already the slug of "
+                   "content/again.md:3", "1 problem found."]
+
+
+def test_bom_and_crlf_line_endings_are_accepted(small_project, capsys):
+    data = b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode("utf-8")
+    (small_project / "content" / "truce-call.md").write_bytes(data)
+    assert main(["--root", str(small_project), "check"]) == 0
+    assert capsys.readouterr().out == "1 explainer checked: no problems.\n"
+
+
+def test_quoted_yaml_words_are_text(small_project):
+    text = VALID.replace("    side: A\n", '    side: "no"\n').replace(
+        "title: A call about a truce", "title: '2025-03-19'")
+    (small_project / "content" / "truce-call.md").write_text(text)
+    assert main(["--root", str(small_project), "check"]) == 0
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("content/: folder: no content folder at ")

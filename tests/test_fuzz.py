@@ -1,0 +1,100 @@
+"""Property tests: whatever a user puts in a content file, the result is a clean build or clean
+one-line errors, never an exception escaping to the user."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.article import ArticleParser
+from generator.cli import main
+from generator.errors import ContentError
+from generator.load import parse_source
+from generator.schema import Explainer
+from generator.validate import validate
+from tests.bad_inputs import SEED, VALID, F
+from tests.conftest import REPO
+
+SEEDS = Path(tempfile.mkdtemp(prefix="explainer-fuzz-seeds-"))
+(SEEDS / "truce.txt").write_text(SEED, encoding="utf-8")
+PARSER = ArticleParser()
+BODY = VALID.split("\n---\n", 1)[1]
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+def outcome(data: bytes) -> Explainer | ContentError:
+    try:
+        return validate(parse_source(data, F), PARSER, SEEDS)
+    except ContentError as err:
+        return err
+
+
+def assert_clean(result: Explainer | ContentError) -> None:
+    if isinstance(result, ContentError):
+        assert result.problems
+        for problem in result.problems:
+            line = str(problem)
+            assert "\n" not in line and line.startswith(F)
+            assert problem.message
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    st.text(max_size=30), st.dates())
+yaml_values = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.text(max_size=10), children, max_size=4)),
+    max_leaves=20,
+)
+field_names = st.sampled_from(["title", "slug", "summary", "published", "updated", "seed",
+                               "language", "actors", "plan", "questions", "notes", "sources",
+                               "id", "name", "quotes", "evidence", "status", "url"])
+
+
+@FUZZ
+@given(st.dictionaries(st.one_of(field_names, st.text(max_size=8)), yaml_values, max_size=12))
+def test_random_front_matter_gives_a_build_or_clean_errors(front):
+    document = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + BODY
+    assert_clean(outcome(document.encode("utf-8")))
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes_give_clean_errors(data):
+    assert_clean(outcome(data))
+
+
+@FUZZ
+@given(st.data())
+def test_random_edits_of_a_valid_file_give_a_build_or_clean_errors(data):
+    text = VALID.encode("utf-8")
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 8))
+        insert = data.draw(st.sampled_from(
+            [b"", b":", b"- ", b"\t", b"\n", b"  ", b"'", b'"', b"[", b"{", b"&a ", b"*a",
+             b"---\n", b"\xff", b"no", b"#", b"<script>", b"\r"]))
+        text = text[:at] + insert + text[at + cut:]
+    assert_clean(outcome(text))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(max_size=200))
+def test_cli_never_shows_a_traceback(data):
+    root = Path(tempfile.mkdtemp(prefix="explainer-fuzz-"))
+    try:
+        (root / "content").mkdir()
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(SEEDS, root / "seeds")
+        (root / "content" / "x.md").write_bytes(data)
+        assert main(["--root", str(root), "build"]) == 1
+        assert not (root / "site").exists()
+    finally:
+        shutil.rmtree(root)

@@ -54,6 +54,9 @@ def render_site(explainers: Sequence[Explainer], templates_dir: Path,
                 sources_by_id={s.id: s for s in explainer.sources},
                 article_html=Markup(explainer.article.html if explainer.article else ""),
             )
+    except jinja2.TemplateNotFound as err:
+        raise ContentError([Problem(f"templates/{err.name}", None, None, "template",
+                                    f"template not found in {templates_dir}")]) from None
     except jinja2.TemplateSyntaxError as err:
         raise ContentError([Problem(f"templates/{err.name or err.filename}", err.lineno, None,
                                     "template", err.message or "syntax error")]) from None

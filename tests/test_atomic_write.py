@@ -67,3 +67,34 @@ def test_writes_into_a_new_or_empty_folder(tmp_path):
     write_site({"a/index.html": b"A"}, tmp_path / "out")
     assert (tmp_path / "out" / "a" / "index.html").read_bytes() == b"A"
     assert (tmp_path / "out" / MARKER).is_file()
+
+
+class _InterruptedAfter(dict):
+    """Files that stop coming part-way, the way Ctrl-C stops a build while it writes."""
+
+    def __init__(self, files: dict[str, bytes], count: int) -> None:
+        super().__init__(files)
+        self.count = count
+
+    def items(self):
+        for n, item in enumerate(super().items()):
+            if n == self.count:
+                raise KeyboardInterrupt
+            yield item
+
+
+def test_interrupted_write_leaves_the_previous_site_byte_identical(project):
+    build(project)
+    before = tree_hash(project.out_dir)
+    files = {"index.html": b"new", "a/index.html": b"new", "b/index.html": b"new"}
+    with pytest.raises(KeyboardInterrupt):
+        write_site(_InterruptedAfter(files, 2), project.out_dir)
+    assert tree_hash(project.out_dir) == before
+    assert [p.name for p in project.root.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_missing_template_is_reported_by_name(project):
+    (project.templates_dir / "index.html").unlink()
+    with pytest.raises(ContentError) as err:
+        build(project)
+    assert str(err.value).startswith("templates/index.html: template: template not found")

@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: build test check lint clean
+.PHONY: build test check lint serve browser clean
 
 $(BIN)/explainer: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,20 @@ check: $(BIN)/explainer
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check generator tests
 
-test: $(VENV)/.test-deps
+serve: $(BIN)/explainer
+	$(BIN)/explainer serve
+
+# Browser tests drive Debian's Chromium; as root this installs it, otherwise it says how.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; \
+	    exit 1; \
+	  fi; }
+
+test: $(VENV)/.test-deps browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest
 

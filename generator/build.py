@@ -6,10 +6,9 @@ is valid and every page rendered.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from generator.article import ArticleParser
 from generator.errors import ContentError, Problem
@@ -39,29 +38,35 @@ def content_files(project: Project) -> list[Path]:
     return files
 
 
+def load_explainer(project: Project, path: Path, parser: ArticleParser) -> Explainer:
+    """Load and validate one content file (stages 1 and 2), or raise ContentError."""
+    return validate(read_source(path, project.display(path)), parser, project.seeds_dir)
+
+
+def duplicate_slugs(explainers: Iterable[Explainer]) -> list[Problem]:
+    """Two files may not publish to the same address."""
+    first: dict[str, Explainer] = {}
+    problems = []
+    for explainer in sorted(explainers, key=lambda e: e.file):
+        other = first.setdefault(explainer.slug, explainer)
+        if other is not explainer:
+            problems.append(Problem(explainer.file, explainer.slug_line, None, "slug",
+                                    f"'{explainer.slug}' is already the slug of "
+                                    f"{other.file}:{other.slug_line}"))
+    return problems
+
+
 def check(project: Project) -> tuple[Explainer, ...]:
     """Load and validate every content file; raise ContentError listing all problems."""
     parser = ArticleParser()
     explainers: list[Explainer] = []
     problems: list[Problem] = []
-    slugs: dict[str, tuple[str, int]] = {}
     for path in content_files(project):
-        display = project.display(path)
         try:
-            source = read_source(path, display)
-            explainer = validate(source, parser, project.seeds_dir)
+            explainers.append(load_explainer(project, path, parser))
         except ContentError as err:
             problems.extend(err.problems)
-            continue
-        line = _line_of_key(source.front, "slug", source.front_line)
-        if explainer.slug in slugs:
-            other, other_line = slugs[explainer.slug]
-            problems.append(Problem(display, line, None, "slug",
-                                    f"'{explainer.slug}' is already the slug of "
-                                    f"{other}:{other_line}"))
-            continue
-        slugs[explainer.slug] = (display, line)
-        explainers.append(explainer)
+    problems.extend(duplicate_slugs(explainers))
     if problems:
         raise ContentError(problems)
     return tuple(explainers)
@@ -73,8 +78,3 @@ def build(project: Project) -> BuildResult:
     files = render_site(explainers, project.templates_dir)
     write_site(files, project.out_dir)
     return BuildResult(explainers, len(files), project.out_dir)
-
-
-def _line_of_key(front: yaml.MappingNode, key: str, front_line: int) -> int:
-    node = next(k for k, _ in front.value if k.value == key)
-    return front_line + node.start_mark.line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import re
 import shutil
 import sys
@@ -15,6 +16,7 @@ from generator.project import Project
 from generator.scaffold import new_content
 from generator.schema import SLUG
 from generator.schema_json import json_schema_text
+from generator.serve import PortInUse, PreviewServer
 from generator.write import UnsafeOutputError
 
 
@@ -82,6 +84,32 @@ def _new(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(project: Project, args: argparse.Namespace) -> int:
+    try:
+        server = PreviewServer(project, host=args.bind, port=args.port)
+    except PortInUse as err:
+        print(f"explainer serve: {err}", file=sys.stderr)
+        return 1
+    if args.bind not in ("127.0.0.1", "::1", "localhost"):
+        print(f"Warning: serving on {args.bind}, so other machines can reach this preview.",
+              file=sys.stderr)
+    print(f"Serving a live preview at {server.url} (Ctrl-C to stop); watching "
+          + ", ".join(project.display(p) + "/" for p in server.watched()))
+    try:
+        asyncio.run(server.run(lambda: _report_start(server)))
+    except KeyboardInterrupt:
+        print("\nStopped.")
+    return 0
+
+
+def _report_start(server: PreviewServer) -> None:
+    if server.site.problems:
+        print(report(server.site.problems), file=sys.stderr)
+        print("The browser shows these problems until they are fixed.", file=sys.stderr)
+    else:
+        print(f"Built {len(server.site.files)} files in {server.last_refresh_ms:.0f} ms.")
+
+
 def _schema(project: Project, args: argparse.Namespace) -> int:
     sys.stdout.write(json_schema_text())
     return 0
@@ -105,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("seed", help="the source article, a UTF-8 text file (copied into seeds/)")
     p.add_argument("--slug", help="the page's slug (default: from the seed's file name)")
     p.set_defaults(run=_new)
+
+    p = commands.add_parser("serve", help="preview the site, rebuilding and reloading on save")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--bind", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.set_defaults(run=_serve)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the front matter")
     p.set_defaults(run=_schema)

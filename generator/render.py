@@ -6,7 +6,8 @@ Templates only read data; anything derived (lookups, ordering, relative roots) i
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -17,6 +18,7 @@ from generator.schema import Explainer
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
+SITE_TITLE = "Explainers"
 
 
 def long_date(day: datetime.date) -> str:
@@ -37,41 +39,64 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def render_site(explainers: Sequence[Explainer], templates_dir: Path,
-                site_title: str = "Explainers") -> dict[str, bytes]:
+def page_path(explainer: Explainer) -> str:
+    return f"{explainer.slug}/index.html"
+
+
+def index_order(explainers: Sequence[Explainer]) -> list[Explainer]:
+    """Newest first; the slug breaks ties so the order never depends on file-system order."""
+    return sorted(explainers, key=lambda e: (-e.published.toordinal(), e.slug))
+
+
+def render_index(env: jinja2.Environment, explainers: Sequence[Explainer]) -> bytes:
+    ordered = index_order(explainers)
+    languages = {e.language for e in ordered}
+    with _template_problems(env):
+        return _render(env, "index.html", root="", explainers=ordered,
+                       lang=languages.pop() if len(languages) == 1 else "en")
+
+
+def render_explainer(env: jinja2.Environment, explainer: Explainer) -> bytes:
+    with _template_problems(env):
+        return _render(
+            env, "explainer.html", root="../", e=explainer, lang=explainer.language,
+            actors_by_id={a.id: a for a in explainer.actors},
+            sources_by_id={s.id: s for s in explainer.sources},
+            article_html=Markup(explainer.article.html if explainer.article else ""),
+        )
+
+
+def static_files(templates_dir: Path) -> dict[str, bytes]:
+    static = templates_dir / "static"
+    return {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
+            for path in sorted(static.rglob("*")) if path.is_file()}
+
+
+def render_site(explainers: Sequence[Explainer], templates_dir: Path) -> dict[str, bytes]:
     """Every file of the site, keyed by its path inside the site folder."""
     env = make_environment(templates_dir)
-    ordered = sorted(explainers, key=lambda e: (-e.published.toordinal(), e.slug))
-    common = {"site_title": site_title}
-    files: dict[str, bytes] = {}
+    files = {"index.html": render_index(env, explainers)}
+    for explainer in index_order(explainers):
+        files[page_path(explainer)] = render_explainer(env, explainer)
+    files.update(static_files(templates_dir))
+    return files
+
+
+def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
+    return env.get_template(name).render(site_title=SITE_TITLE, **context).encode("utf-8")
+
+
+@contextmanager
+def _template_problems(env: jinja2.Environment) -> Iterator[None]:
+    """A mistake in a template is the user's too: report it like a content problem."""
     try:
-        files["index.html"] = _render(env, "index.html", common, root="", explainers=ordered,
-                                      lang=_site_language(ordered))
-        for explainer in ordered:
-            files[f"{explainer.slug}/index.html"] = _render(
-                env, "explainer.html", common, root="../", e=explainer, lang=explainer.language,
-                actors_by_id={a.id: a for a in explainer.actors},
-                sources_by_id={s.id: s for s in explainer.sources},
-                article_html=Markup(explainer.article.html if explainer.article else ""),
-            )
+        yield
     except jinja2.TemplateNotFound as err:
+        searched = getattr(env.loader, "searchpath", [])
         raise ContentError([Problem(f"templates/{err.name}", None, None, "template",
-                                    f"template not found in {templates_dir}")]) from None
+                                    f"template not found in {', '.join(searched)}")]) from None
     except jinja2.TemplateSyntaxError as err:
         raise ContentError([Problem(f"templates/{err.name or err.filename}", err.lineno, None,
                                     "template", err.message or "syntax error")]) from None
     except jinja2.TemplateError as err:
         raise ContentError([Problem("templates", None, None, "template", str(err))]) from None
-    static = templates_dir / "static"
-    for path in sorted(p for p in static.rglob("*") if p.is_file()):
-        files[f"static/{path.relative_to(static).as_posix()}"] = path.read_bytes()
-    return files
-
-
-def _render(env: jinja2.Environment, name: str, common: dict, **context: object) -> bytes:
-    return env.get_template(name).render(**common, **context).encode("utf-8")
-
-
-def _site_language(explainers: Sequence[Explainer]) -> str:
-    languages = {e.language for e in explainers}
-    return languages.pop() if len(languages) == 1 else "en"

@@ -205,4 +205,5 @@ class Explainer:
     sources: tuple[Source, ...] = spec(ListOf(Obj(Source)), "Everything the page relies on.")
     # Filled in by validation, not written in the front matter.
     file: str = ""
+    slug_line: int = 0
     article: Article | None = field(default=None, repr=False)

@@ -235,7 +235,9 @@ def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> 
         _check_seed(walk, explainer)
     if walk.problems:
         raise ContentError(walk.problems)
-    return dataclasses.replace(explainer, file=source.display, article=walk.article)
+    slug_key = next(k for k, _ in source.front.value if k.value == "slug")
+    return dataclasses.replace(explainer, file=source.display, article=walk.article,
+                               slug_line=source.front_line + slug_key.start_mark.line)
 
 
 def _peek(node: yaml.MappingNode, key: str) -> str | None:

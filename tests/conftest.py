@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.project import Project
+from generator.serve import PreviewServer
+from tests.browser import browser  # noqa: F401  (a fixture, shared by the browser tests)
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_STORY = "trump-putin-phased-ceasefire-call"
@@ -22,6 +24,15 @@ def project(tmp_path: Path) -> Project:
     for part in ("content", "seeds", "templates"):
         shutil.copytree(REPO / part, tmp_path / part)
     return Project.at(tmp_path)
+
+
+@pytest.fixture
+def server(project: Project) -> Iterator[PreviewServer]:
+    """A live preview of the project on a free port, in a background thread."""
+    preview = PreviewServer(project, port=0, log=lambda _: None)
+    preview.start()
+    yield preview
+    preview.stop()
 
 
 @pytest.fixture

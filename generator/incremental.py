@@ -1,0 +1,133 @@
+"""The site kept in memory and brought up to date file by file, for the live preview.
+
+After a save, only what the change affects is redone: a content file is loaded, validated and
+rendered again with the index; a seed re-checks the files that use it; a template re-renders
+every page. The same load, validate and render functions as `build` do the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from generator.article import ArticleParser
+from generator.build import duplicate_slugs, load_explainer
+from generator.errors import ContentError, Problem
+from generator.project import Project
+from generator.render import (
+    make_environment,
+    page_path,
+    render_explainer,
+    render_index,
+    static_files,
+)
+from generator.schema import Explainer
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What one refresh did: the site paths whose bytes changed, and what was redone."""
+
+    changed: frozenset[str]
+    reloaded: tuple[str, ...]
+    rerendered: int
+
+
+@dataclass
+class IncrementalSite:
+    project: Project
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _entries: dict[Path, Explainer | ContentError] = field(default_factory=dict)
+    _parser: ArticleParser = field(default_factory=ArticleParser)
+    _env: jinja2.Environment | None = None
+    _stale_render: bool = True
+
+    def refresh(self, changed: Iterable[Path] | None = None) -> Refresh:
+        """Bring the site up to date after `changed` files were saved (None: everything)."""
+        content, seeds, templates = self._classify(changed)
+        reload: set[Path] = set()
+        if changed is None:
+            self._entries.clear()
+            reload = set(self._content_paths())
+        reload |= content
+        if seeds:
+            reload |= {path for path, entry in self._entries.items()
+                       if isinstance(entry, ContentError) or entry.seed in seeds}
+        for path in sorted(reload):
+            if path.is_file():
+                try:
+                    self._entries[path] = load_explainer(self.project, path, self._parser)
+                except ContentError as err:
+                    self._entries[path] = err
+            else:
+                self._entries.pop(path, None)
+
+        explainers = [e for e in self._entries.values() if isinstance(e, Explainer)]
+        problems = [p for e in self._entries.values() if isinstance(e, ContentError)
+                    for p in e.problems]
+        problems += duplicate_slugs(explainers)
+        if not self._entries and changed is None:
+            problems.append(Problem("content/", None, None, "folder",
+                                    "no .md files to build; start one with 'explainer new'"))
+        reloaded = tuple(self.project.display(p) for p in sorted(reload))
+        if problems:
+            self.problems = sorted(problems, key=str)
+            self._stale_render = True
+            return Refresh(frozenset(), reloaded, 0)
+
+        full = self._stale_render or templates or changed is None
+        try:
+            new_files, count = self._render(explainers, reload, full)
+        except ContentError as err:
+            self.problems = err.problems
+            self._stale_render = True
+            return Refresh(frozenset(), reloaded, 0)
+        self.problems = []
+        self._stale_render = False
+        differ = {path for path in new_files.keys() | self.files.keys()
+                  if new_files.get(path) != self.files.get(path)}
+        self.files = new_files
+        return Refresh(frozenset(differ), reloaded, count)
+
+    def _render(self, explainers: list[Explainer], reloaded: set[Path],
+                full: bool) -> tuple[dict[str, bytes], int]:
+        if full or self._env is None:
+            self._env = make_environment(self.project.templates_dir)
+        env = self._env
+        wanted = {page_path(e): e for e in explainers}
+        files = {"index.html": render_index(env, explainers)}
+        files.update(static_files(self.project.templates_dir))
+        shown = {self.project.display(p) for p in reloaded}
+        count = 1
+        for path, explainer in sorted(wanted.items()):
+            if full or explainer.file in shown or path not in self.files:
+                files[path] = render_explainer(env, explainer)
+                count += 1
+            else:
+                files[path] = self.files[path]
+        return files, count
+
+    def _content_paths(self) -> list[Path]:
+        if not self.project.content_dir.is_dir():
+            return []
+        return sorted(self.project.content_dir.glob("*.md"))
+
+    def _classify(self, changed: Iterable[Path] | None) -> tuple[set[Path], set[str], bool]:
+        content: set[Path] = set()
+        seeds: set[str] = set()
+        templates = False
+        for path in changed or ():
+            path = Path(path).resolve()
+            if path.name.startswith(".") or path.name.endswith("~"):
+                continue  # editors' swap and backup files
+            if path.parent == self.project.content_dir and path.suffix == ".md":
+                content.add(path)
+            elif path.is_relative_to(self.project.seeds_dir):
+                seeds.add(path.name)
+            elif path.is_relative_to(self.project.templates_dir):
+                templates = True
+        return content, seeds, templates

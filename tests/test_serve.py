@@ -1,0 +1,178 @@
+"""explainer serve: a live preview that rebuilds on save and reloads the open tab."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+import pytest
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
+
+from generator.cli import main
+from generator.serve import RELOAD_SCRIPT, PortInUse, PreviewServer
+from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
+
+PAGE = f"{FIRST_STORY}/"
+
+
+def fetch(server: PreviewServer, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(server.url + path, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def raw_get(server: PreviewServer, path: str) -> int:
+    """A request line sent exactly as written, as an attacker would, not as a browser would."""
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+async def _reload_after(server: PreviewServer, action: Callable[[], None],
+                        origin: str | None = None) -> dict:
+    origin = origin or f"http://{server.host}:{server.port}"
+    request = HTTPRequest(f"ws://{server.host}:{server.port}/livereload",
+                          headers={"Origin": origin})
+    socket_ = await websocket_connect(request)
+    await socket_.write_message(json.dumps({"command": "hello",
+                                            "protocols": ["http://livereload.com/protocols/official-7"]}))
+    hello = json.loads(await socket_.read_message())
+    assert hello["command"] == "hello"
+    await socket_.write_message(json.dumps({"command": "info", "url": server.url}))
+    for _ in range(100):
+        if server.hub.waiters:
+            break
+        await asyncio.sleep(0.01)
+    action()
+    message = await asyncio.wait_for(socket_.read_message(), 10)
+    socket_.close()
+    return json.loads(message)
+
+
+def reload_after(server: PreviewServer, action: Callable[[], None]) -> dict:
+    return asyncio.run(_reload_after(server, action))
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+def test_served_pages_carry_the_reload_script_and_built_pages_do_not(server, project):
+    status, page = fetch(server, PAGE)
+    assert status == 200
+    assert RELOAD_SCRIPT.decode() in page
+    assert page.index(RELOAD_SCRIPT.decode()) < page.index("</body>")
+    assert main(["--root", str(project.root), "build"]) == 0
+    built = (project.out_dir / FIRST_STORY / "index.html").read_text(encoding="utf-8")
+    assert "livereload" not in built and "<script" not in built
+
+
+def test_preview_never_writes_the_site_folder(server, project):
+    assert not project.out_dir.exists()
+
+
+def test_saving_content_rebuilds_the_page_and_reloads_the_tab(server, project):
+    text = set_top_level(story_text(project), "summary", "A brand-new summary line.")
+    message = reload_after(server, lambda: write_story(project, text))
+    assert message["command"] == "reload"
+    status, page = fetch(server, PAGE)
+    assert status == 200 and "A brand-new summary line." in page
+    assert "A brand-new summary line." in fetch(server, "")[1], "the index shows it too"
+
+
+def test_broken_yaml_shows_the_error_in_the_browser_until_fixed(server, project):
+    good = story_text(project)
+    bad = good.replace("slug: trump-putin-phased-ceasefire-call",
+                       "slug: [trump-putin-phased-ceasefire-call", 1)
+    reload_after(server, lambda: write_story(project, bad))
+    status, page = fetch(server, PAGE)
+    assert status == 500
+    assert "content/trump-putin-phased-ceasefire-call.md:4:8: front matter: YAML syntax error" \
+        in page
+    assert RELOAD_SCRIPT.decode() in page, "the error page reloads itself when fixed"
+    reload_after(server, lambda: write_story(project, good))
+    status, page = fetch(server, PAGE)
+    assert status == 200 and "The phased plan" in page
+
+
+def test_template_change_rerenders_every_page(server, project):
+    footer = project.templates_dir / "base.html"
+    changed = footer.read_text(encoding="utf-8").replace(
+        "Every quotation links", "Each quotation links")
+    reload_after(server, lambda: footer.write_text(changed, encoding="utf-8"))
+    assert "Each quotation links" in fetch(server, PAGE)[1]
+    assert "Each quotation links" in fetch(server, "")[1]
+
+
+def test_stylesheet_change_is_sent_as_a_css_reload(server, project):
+    css = project.templates_dir / "static" / "style.css"
+    message = reload_after(server, lambda: css.write_text(
+        css.read_text(encoding="utf-8") + "\n/* new */\n", encoding="utf-8"))
+    assert message["path"] == "static/style.css" and message["liveCSS"] is True
+    assert "/* new */" in fetch(server, "static/style.css")[1]
+
+
+def test_binds_to_loopback_by_default(project):
+    preview = PreviewServer(project, port=0)
+    try:
+        assert preview.host == "127.0.0.1"
+        assert preview._sockets[0].getsockname()[0] == "127.0.0.1"
+    finally:
+        for sock in preview._sockets:
+            sock.close()
+
+
+@pytest.mark.parametrize("path", ["/../pyproject.toml", "/%2e%2e/pyproject.toml",
+                                  "/static/../../pyproject.toml", "/..%2f..%2fpyproject.toml",
+                                  "/static/%2e%2e/%2e%2e/content/", "/%5c..%5cpyproject.toml",
+                                  "/content/trump-putin-phased-ceasefire-call.md"])
+def test_paths_outside_the_site_are_never_served(server, path):
+    assert raw_get(server, path) == 404
+
+
+def test_unknown_page_is_404_and_folder_without_slash_redirects(server):
+    assert fetch(server, "no-such-page/")[0] == 404
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    connection.request("GET", f"/{FIRST_STORY}")
+    response = connection.getresponse()
+    assert response.status == 302 and response.getheader("Location") == f"/{PAGE}"
+
+
+def test_reload_socket_refuses_other_websites(server):
+    async def attempt() -> None:
+        await _reload_after(server, lambda: None, origin="http://evil.example")
+
+    with pytest.raises(HTTPClientError) as err:
+        asyncio.run(attempt())
+    assert err.value.code == 403
+
+
+def test_busy_port_gives_a_clear_message_and_a_hint(project, capsys):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        with pytest.raises(PortInUse, match=f"try --port {port + 1}"):
+            PreviewServer(project, port=port)
+        assert main(["--root", str(project.root), "serve", "--port", str(port)]) == 1
+        err = capsys.readouterr().err
+        assert err.strip() == (f"explainer serve: port {port} on 127.0.0.1 is already in use "
+                               f"(is another preview running?); try --port {port + 1}")
+    finally:
+        taken.close()

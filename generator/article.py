@@ -49,7 +49,6 @@ class Block:
     sentences: tuple[Sentence, ...]
     starts: tuple[int, ...]  # offset of each sentence in `text`
     folded: str  # `text` normalised for finding quotes
-    folded_from: tuple[int, ...]  # offset in `text` of each character of `folded`
 
 
 @dataclass(frozen=True)
@@ -71,32 +70,37 @@ class NotFound:
     message: str
 
 
+_FOLD_TABLE = str.maketrans(_FOLD)
+_SPACE_RUN = re.compile(r"\s+")
+# A run of white space, one character to fold, or a run of anything else.
+_TOKEN = re.compile("\\s+|[" + re.escape("".join(_FOLD)) + "]|[^\\s" + re.escape("".join(_FOLD))
+                    + "]+")
+
+
 def normalize(text: str) -> str:
     """Fold what differs between a typed quote and the article: Unicode form, quotation marks,
     apostrophes, dashes and runs of white space. Everything else must match exactly."""
-    return _normalize_with_offsets(text)[0]
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
+    return _SPACE_RUN.sub(" ", folded).strip(" ")
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalised text and, for each of its characters, the offset it came from."""
+    """What normalize() gives and, for each of its characters, the offset it came from."""
     out: list[str] = []
     offsets: list[int] = []
-    space = False
-    for i, char in enumerate(unicodedata.normalize("NFC", text)):
-        if char.isspace():
-            if not space and out:
+    for match in _TOKEN.finditer(unicodedata.normalize("NFC", text)):
+        piece, at = match.group(), match.start()
+        if piece[0].isspace():
+            if out:
                 out.append(" ")
-                offsets.append(i)
-            space = True
-            continue
-        space = False
-        folded = _FOLD.get(char)
-        if folded is None:
-            out.append(char)
-            offsets.append(i)
+                offsets.append(at)
+        elif piece in _FOLD:
+            folded = _FOLD[piece]
+            out.append(folded)
+            offsets.extend([at] * len(folded))
         else:
-            out.extend(folded)
-            offsets.extend([i] * len(folded))
+            out.append(piece)
+            offsets.extend(range(at, at + len(piece)))
     if out and out[-1] == " ":
         out.pop()
         offsets.pop()
@@ -116,7 +120,8 @@ def locate(article: Article, quote: str) -> Located | NotFound:
         at = block.folded.find(wanted)
         if at < 0:
             continue
-        start, end = block.folded_from[at], block.folded_from[at + len(wanted) - 1]
+        offsets = _normalize_with_offsets(block.text)[1]
+        start, end = offsets[at], offsets[at + len(wanted) - 1]
         for sentence, s_start in zip(block.sentences, block.starts, strict=True):
             if s_start <= start and end < s_start + len(sentence.text):
                 return Located(sentence.id)
@@ -212,9 +217,8 @@ class _Sentences(Treeprocessor):
             for piece in pieces:
                 sentence_count += 1
                 sentences.append(Sentence(f"s{sentence_count}", piece))
-            folded, folded_from = _normalize_with_offsets(text)
             block = Block(f"p{len(blocks) + 1}", text, tuple(sentences), tuple(starts),
-                          folded, tuple(folded_from))
+                          normalize(text))
             blocks.append(block)
             element.set("id", block.id)
             _wrap_sentences(element, block)
@@ -249,6 +253,9 @@ def _split(text: str, pieces: list[str]) -> tuple[list[str], list[int]]:
 def _wrap_sentences(element: ET.Element, block: Block) -> None:
     """Rebuild the element's content with each sentence in a span, splitting inline markup
     (emphasis, links, code) at sentence boundaries so the tree stays well nested."""
+    if not len(element):
+        _wrap_plain(element, block)
+        return
     runs = list(_flatten(element, ()))
     chars: list[tuple[str, tuple[ET.Element, ...]]] = [
         (char, path) for text, path in runs for char in text
@@ -282,6 +289,21 @@ def _wrap_sentences(element: ET.Element, block: Block) -> None:
         emit(span, start, start + len(sentence.text))
         cursor = start + len(sentence.text)
     emit(element, cursor, len(chars))
+
+
+def _wrap_plain(element: ET.Element, block: Block) -> None:
+    """The common case, a block of plain text: slice it, no per-character work."""
+    text = block.text
+    element.text = text[:block.starts[0]] if block.starts else text
+    span, span_end = None, 0
+    for sentence, start in zip(block.sentences, block.starts, strict=True):
+        if span is not None:
+            span.tail = text[span_end:start]
+        span = ET.SubElement(element, "span", {"class": "sentence", "id": sentence.id})
+        span.text = sentence.text
+        span_end = start + len(sentence.text)
+    if span is not None:
+        span.tail = text[span_end:]
 
 
 def _append_text(parent: ET.Element, text: str) -> None:

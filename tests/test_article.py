@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.article import ArticleParser, Located, NotFound, locate, normalize
+from generator.article import (
+    ArticleParser,
+    Located,
+    NotFound,
+    _normalize_with_offsets,
+    locate,
+    normalize,
+)
 
 
 def parse(body: str):
@@ -60,3 +69,10 @@ def test_quote_across_paragraphs_is_refused_with_a_hint():
 def test_normalize_folds_only_marks_dashes_and_space():
     assert normalize("\u2018a\u2019 \u201cb\u201d \u2013 c\u00a0\n d") == "'a' \"b\" - c d"
     assert normalize("Case") != normalize("case")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\u00a0\u2028ab“”‘’—–…-\u0301e\u00e9")))
+       | st.text())
+def test_fast_and_offset_tracking_normalisation_agree(text):
+    assert normalize(text) == _normalize_with_offsets(text)[0]

@@ -27,8 +27,10 @@ serve: $(BIN)/explainer
 	$(BIN)/explainer serve
 
 # Browser tests drive Debian's Chromium; as root this installs it, otherwise it says how.
+# CHROMIUM=/path/to/chrome uses another build instead.
+CHROMIUM ?= /usr/bin/chromium
 browser:
-	@test -x /usr/bin/chromium || { \
+	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else \

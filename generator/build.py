@@ -9,15 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.article import ArticleParser
 from generator.errors import ContentError, Problem
-from generator.load import read_source
+from generator.load import parse_yaml_file, read_source
 from generator.project import Project
 from generator.render import render_site
-from generator.schema import Explainer
-from generator.validate import validate
+from generator.schema import Explainer, Settings
+from generator.validate import validate, validate_settings, with_base_url
 from generator.write import write_site
+
+
+@dataclass(frozen=True)
+class CheckedSite:
+    settings: Settings
+    explainers: tuple[Explainer, ...]
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,21 @@ def content_files(project: Project) -> list[Path]:
     return files
 
 
+def load_settings(project: Project, base_url: str | None = None) -> Settings:
+    """The site settings (defaults when there is no settings file), or ContentError."""
+    path = project.settings_file
+    node = parse_yaml_file(path.read_bytes(), project.display(path)) if path.is_file() else None
+    settings = validate_settings(node, project.display(path))
+    if base_url is None:
+        return settings
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ContentError([Problem("--base-url", None, None, "base_url",
+                                    f"'{base_url}' is not a web address: use a full "
+                                    "http:// or https:// URL")])
+    return with_base_url(settings, base_url)
+
+
 def load_explainer(project: Project, path: Path, parser: ArticleParser) -> Explainer:
     """Load and validate one content file (stages 1 and 2), or raise ContentError."""
     return validate(read_source(path, project.display(path)), parser, project.seeds_dir)
@@ -56,11 +78,17 @@ def duplicate_slugs(explainers: Iterable[Explainer]) -> list[Problem]:
     return problems
 
 
-def check(project: Project) -> tuple[Explainer, ...]:
-    """Load and validate every content file; raise ContentError listing all problems."""
+def check(project: Project, base_url: str | None = None) -> CheckedSite:
+    """Load and validate the settings and every content file; raise ContentError listing all
+    problems."""
     parser = ArticleParser()
     explainers: list[Explainer] = []
     problems: list[Problem] = []
+    settings = Settings()
+    try:
+        settings = load_settings(project, base_url)
+    except ContentError as err:
+        problems.extend(err.problems)
     for path in content_files(project):
         try:
             explainers.append(load_explainer(project, path, parser))
@@ -69,12 +97,12 @@ def check(project: Project) -> tuple[Explainer, ...]:
     problems.extend(duplicate_slugs(explainers))
     if problems:
         raise ContentError(problems)
-    return tuple(explainers)
+    return CheckedSite(settings, tuple(explainers))
 
 
-def build(project: Project) -> BuildResult:
+def build(project: Project, base_url: str | None = None) -> BuildResult:
     """Check everything, render every page, then swap the new site in."""
-    explainers = check(project)
-    files = render_site(explainers, project.templates_dir)
+    site = check(project, base_url)
+    files = render_site(site.explainers, project.templates_dir, site.settings)
     write_site(files, project.out_dir)
-    return BuildResult(explainers, len(files), project.out_dir)
+    return BuildResult(site.explainers, len(files), project.out_dir)

@@ -13,6 +13,7 @@ from generator import __version__
 from generator.build import build, check
 from generator.errors import ContentError, report
 from generator.project import Project
+from generator.publish import PublishError, publish
 from generator.scaffold import new_content
 from generator.schema import SLUG
 from generator.schema_json import json_schema_text
@@ -27,8 +28,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(project, args)
     except ContentError as err:
         print(report(err.problems), file=sys.stderr)
-        if args.command == "build":
+        if args.command in ("build", "publish"):
             print(f"{project.display(project.out_dir)}/ was left as it was.", file=sys.stderr)
+        if args.command == "publish":
+            print("Nothing was published.", file=sys.stderr)
         return 1
     except (UnsafeOutputError, OSError) as err:
         print(f"explainer {args.command}: {err}", file=sys.stderr)
@@ -36,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    result = build(project)
+    result = build(project, args.base_url)
     count = len(result.explainers)
     print(f"Built {count} explainer{'s' if count != 1 else ''} ({result.files} files) into "
           f"{project.display(result.out_dir)}/")
@@ -44,8 +47,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    explainers = check(project)
-    count = len(explainers)
+    count = len(check(project).explainers)
     print(f"{count} explainer{'s' if count != 1 else ''} checked: no problems.")
     return 0
 
@@ -110,6 +112,26 @@ def _report_start(server: PreviewServer) -> None:
         print(f"Built {len(server.site.files)} files in {server.last_refresh_ms:.0f} ms.")
 
 
+def _publish(project: Project, args: argparse.Namespace) -> int:
+    try:
+        done = publish(project, remote=args.remote, branch=args.branch, push=not args.no_push,
+                       message=args.message, allow_dirty=args.allow_dirty,
+                       base_url=args.base_url)
+    except PublishError as err:
+        print(f"explainer publish: {err}. Nothing was published.", file=sys.stderr)
+        return 1
+    count = len(done.build.explainers)
+    print(f"Built {count} explainer{'s' if count != 1 else ''} and committed the site to "
+          f"{done.branch} as {done.commit[:12]}.")
+    if done.pushed_to:
+        print(f"Pushed {done.branch} to {done.pushed_to}.")
+    else:
+        print(f"Not pushed (--no-push); to publish: git push {args.remote} {done.branch}")
+    if done.address:
+        print(f"The site will appear at {done.address}")
+    return 0
+
+
 def _schema(project: Project, args: argparse.Namespace) -> int:
     sys.stdout.write(json_schema_text())
     return 0
@@ -124,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("build", help="check all content and write the site")
     p.add_argument("--out", help="output folder (default: site/ in the project)")
+    p.add_argument("--base-url", help="address the site is published at (overrides "
+                   "base_url in explainer.yaml)")
     p.set_defaults(run=_build)
 
     p = commands.add_parser("check", help="check all content without writing anything")
@@ -139,6 +163,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bind", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
     p.set_defaults(run=_serve)
+
+    p = commands.add_parser("publish", help="build and commit the site to a gh-pages branch")
+    p.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
+    p.add_argument("--branch", default="gh-pages", help="branch to commit to (default: gh-pages)")
+    p.add_argument("--no-push", action="store_true", help="commit, but do not push")
+    p.add_argument("--message", help="commit message (default: names the source commit)")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="publish even with uncommitted changes to the content")
+    p.add_argument("--base-url", help="address the site is published at")
+    p.set_defaults(run=_publish)
 
     p = commands.add_parser("schema", help="print the JSON Schema of the front matter")
     p.set_defaults(run=_schema)

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from generator.article import ArticleParser
-from generator.build import duplicate_slugs, load_explainer
+from generator.build import duplicate_slugs, load_explainer, load_settings
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.render import (
@@ -22,9 +22,9 @@ from generator.render import (
     page_path,
     render_explainer,
     render_index,
-    static_files,
+    site_files,
 )
-from generator.schema import Explainer
+from generator.schema import Explainer, Settings
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,17 @@ class IncrementalSite:
     _entries: dict[Path, Explainer | ContentError] = field(default_factory=dict)
     _parser: ArticleParser = field(default_factory=ArticleParser)
     _env: jinja2.Environment | None = None
+    _settings: Settings | ContentError = field(default_factory=Settings)
     _stale_render: bool = True
 
     def refresh(self, changed: Iterable[Path] | None = None) -> Refresh:
         """Bring the site up to date after `changed` files were saved (None: everything)."""
-        content, seeds, templates = self._classify(changed)
+        content, seeds, templates, settings_changed = self._classify(changed)
+        if changed is None or settings_changed:
+            try:
+                self._settings = load_settings(self.project)
+            except ContentError as err:
+                self._settings = err
         reload: set[Path] = set()
         if changed is None:
             self._entries.clear()
@@ -70,6 +76,8 @@ class IncrementalSite:
         problems = [p for e in self._entries.values() if isinstance(e, ContentError)
                     for p in e.problems]
         problems += duplicate_slugs(explainers)
+        if isinstance(self._settings, ContentError):
+            problems += self._settings.problems
         if not self._entries and changed is None:
             problems.append(Problem("content/", None, None, "folder",
                                     "no .md files to build; start one with 'explainer new'"))
@@ -79,9 +87,10 @@ class IncrementalSite:
             self._stale_render = True
             return Refresh(frozenset(), reloaded, 0)
 
-        full = self._stale_render or templates or changed is None
+        full = self._stale_render or templates or settings_changed or changed is None
+        assert isinstance(self._settings, Settings)
         try:
-            new_files, count = self._render(explainers, reload, full)
+            new_files, count = self._render(explainers, self._settings, reload, full)
         except ContentError as err:
             self.problems = err.problems
             self._stale_render = True
@@ -93,19 +102,19 @@ class IncrementalSite:
         self.files = new_files
         return Refresh(frozenset(differ), reloaded, count)
 
-    def _render(self, explainers: list[Explainer], reloaded: set[Path],
+    def _render(self, explainers: list[Explainer], settings: Settings, reloaded: set[Path],
                 full: bool) -> tuple[dict[str, bytes], int]:
         if full or self._env is None:
             self._env = make_environment(self.project.templates_dir)
         env = self._env
         wanted = {page_path(e): e for e in explainers}
-        files = {"index.html": render_index(env, explainers)}
-        files.update(static_files(self.project.templates_dir))
+        files = {"index.html": render_index(env, explainers, settings)}
+        files.update(site_files(env, explainers, settings, self.project.templates_dir))
         shown = {self.project.display(p) for p in reloaded}
         count = 1
         for path, explainer in sorted(wanted.items()):
             if full or explainer.file in shown or path not in self.files:
-                files[path] = render_explainer(env, explainer)
+                files[path] = render_explainer(env, explainer, settings)
                 count += 1
             else:
                 files[path] = self.files[path]
@@ -116,10 +125,11 @@ class IncrementalSite:
             return []
         return sorted(self.project.content_dir.glob("*.md"))
 
-    def _classify(self, changed: Iterable[Path] | None) -> tuple[set[Path], set[str], bool]:
+    def _classify(self, changed: Iterable[Path] | None
+                  ) -> tuple[set[Path], set[str], bool, bool]:
         content: set[Path] = set()
         seeds: set[str] = set()
-        templates = False
+        templates = settings = False
         for path in changed or ():
             path = Path(path).resolve()
             if path.name.startswith(".") or path.name.endswith("~"):
@@ -130,4 +140,6 @@ class IncrementalSite:
                 seeds.add(path.name)
             elif path.is_relative_to(self.project.templates_dir):
                 templates = True
-        return content, seeds, templates
+            elif path == self.project.settings_file:
+                settings = True
+        return content, seeds, templates, settings

@@ -64,12 +64,7 @@ def parse_source(data: bytes, display: str) -> SourceFile:
     body = "\n".join(lines[close + 1:])
     front_line, body_line = 2, close + 2
 
-    problems = [
-        Problem(display, front_line + n, line.index("\t") + 1, "front matter",
-                "tab used for indentation; YAML needs spaces")
-        for n, line in enumerate(lines[1:close])
-        if _TAB_IN_INDENT.match(line)
-    ]
+    problems = _tab_problems(lines[1:close], display, front_line)
     if not front_text.strip():
         problems.append(Problem(display, 1, 1, "front matter", "front matter is empty"))
     else:
@@ -85,6 +80,38 @@ def parse_source(data: bytes, display: str) -> SourceFile:
         line = front_line + node.start_mark.line if node is not None else front_line
         raise fail(line, 1, "front matter", "front matter must be 'key: value' lines")
     return SourceFile(display, node, front_line, body, body_line)
+
+
+def parse_yaml_file(data: bytes, display: str) -> yaml.MappingNode | None:
+    """A whole-file YAML mapping (the site settings), with the same checks as front matter;
+    None for an empty file."""
+    if len(data) > MAX_BYTES:
+        raise ContentError([Problem(display, None, None, "file",
+                                    f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")])
+    text = _decode(data, display)
+    if not text.strip():
+        return None
+    problems = _tab_problems(text.split("\n"), display, 1)
+    problems.extend(_reject_anchors(text, display, 1))
+    if problems:
+        raise ContentError(problems)
+    node = _compose(text, display, 1)
+    if node is None:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        raise ContentError([Problem(display, node.start_mark.line + 1, 1, "settings",
+                                    "settings must be 'key: value' lines")])
+    return node
+
+
+def _tab_problems(lines: list[str], display: str, first_line: int) -> list[Problem]:
+    # libyaml accepts some tabs that the pure-Python loader rejects; refuse them all alike.
+    return [
+        Problem(display, first_line + n, line.index("\t") + 1, "front matter",
+                "tab used for indentation; YAML needs spaces")
+        for n, line in enumerate(lines)
+        if _TAB_IN_INDENT.match(line)
+    ]
 
 
 def _decode(data: bytes, display: str) -> str:

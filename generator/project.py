@@ -13,6 +13,7 @@ class Project:
     seeds_dir: Path
     templates_dir: Path
     out_dir: Path
+    settings_file: Path
 
     @classmethod
     def at(cls, root: Path, out_dir: Path | None = None) -> Project:
@@ -23,6 +24,7 @@ class Project:
             seeds_dir=root / "seeds",
             templates_dir=root / "templates",
             out_dir=(out_dir or root / "site").resolve(),
+            settings_file=root / "explainer.yaml",
         )
 
     def display(self, path: Path) -> str:

@@ -14,11 +14,10 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import ContentError, Problem
-from generator.schema import Explainer
+from generator.schema import Explainer, Settings
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-SITE_TITLE = "Explainers"
 
 
 def long_date(day: datetime.date) -> str:
@@ -48,42 +47,66 @@ def index_order(explainers: Sequence[Explainer]) -> list[Explainer]:
     return sorted(explainers, key=lambda e: (-e.published.toordinal(), e.slug))
 
 
-def render_index(env: jinja2.Environment, explainers: Sequence[Explainer]) -> bytes:
-    ordered = index_order(explainers)
-    languages = {e.language for e in ordered}
+def page_url(settings: Settings, path: str) -> str | None:
+    """The absolute address of a page, when the site's base URL is known."""
+    if not settings.base_url:
+        return None
+    return settings.base_url + path.removesuffix("index.html")
+
+
+def render_index(env: jinja2.Environment, explainers: Sequence[Explainer],
+                 settings: Settings) -> bytes:
     with _template_problems(env):
-        return _render(env, "index.html", root="", explainers=ordered,
-                       lang=languages.pop() if len(languages) == 1 else "en")
+        return _render(env, "index.html", settings, root="", explainers=index_order(explainers),
+                       lang=settings.language, canonical=page_url(settings, "index.html"))
 
 
-def render_explainer(env: jinja2.Environment, explainer: Explainer) -> bytes:
+def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Settings) -> bytes:
     with _template_problems(env):
         return _render(
-            env, "explainer.html", root="../", e=explainer, lang=explainer.language,
+            env, "explainer.html", settings, root="../", e=explainer, lang=explainer.language,
+            canonical=page_url(settings, page_path(explainer)),
             actors_by_id={a.id: a for a in explainer.actors},
             sources_by_id={s.id: s for s in explainer.sources},
             article_html=Markup(explainer.article.html if explainer.article else ""),
         )
 
 
-def static_files(templates_dir: Path) -> dict[str, bytes]:
+def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], settings: Settings,
+               templates_dir: Path) -> dict[str, bytes]:
+    """Everything but the pages: stylesheet and other static files, robots.txt, the sitemap
+    (which needs absolute addresses, so only with a base URL), and GitHub Pages' files."""
     static = templates_dir / "static"
-    return {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
-            for path in sorted(static.rglob("*")) if path.is_file()}
-
-
-def render_site(explainers: Sequence[Explainer], templates_dir: Path) -> dict[str, bytes]:
-    """Every file of the site, keyed by its path inside the site folder."""
-    env = make_environment(templates_dir)
-    files = {"index.html": render_index(env, explainers)}
-    for explainer in index_order(explainers):
-        files[page_path(explainer)] = render_explainer(env, explainer)
-    files.update(static_files(templates_dir))
+    files = {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
+             for path in sorted(static.rglob("*")) if path.is_file()}
+    entries = [(page_url(settings, "index.html"), None)] + [
+        (page_url(settings, page_path(e)), e.updated or e.published)
+        for e in index_order(explainers)]
+    with _template_problems(env):
+        if settings.base_url:
+            files["sitemap.xml"] = _render(env, "sitemap.xml", settings, entries=entries)
+        files["robots.txt"] = _render(env, "robots.txt", settings,
+                                      sitemap=page_url(settings, "sitemap.xml"))
+    # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.
+    files[".nojekyll"] = b""
+    if settings.custom_domain:
+        files["CNAME"] = f"{settings.custom_domain}\n".encode()
     return files
 
 
-def _render(env: jinja2.Environment, name: str, **context: object) -> bytes:
-    return env.get_template(name).render(site_title=SITE_TITLE, **context).encode("utf-8")
+def render_site(explainers: Sequence[Explainer], templates_dir: Path,
+                settings: Settings) -> dict[str, bytes]:
+    """Every file of the site, keyed by its path inside the site folder."""
+    env = make_environment(templates_dir)
+    files = {"index.html": render_index(env, explainers, settings)}
+    for explainer in index_order(explainers):
+        files[page_path(explainer)] = render_explainer(env, explainer, settings)
+    files.update(site_files(env, explainers, settings, templates_dir))
+    return files
+
+
+def _render(env: jinja2.Environment, name: str, settings: Settings, **context: object) -> bytes:
+    return env.get_template(name).render(site=settings, **context).encode("utf-8")
 
 
 @contextmanager

@@ -85,6 +85,8 @@ ID = Pattern(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*",
 SLUG = Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*",
                "a slug is lowercase letters, digits and single hyphens, e.g. "
                "'trump-putin-ceasefire-call'")
+HOSTNAME = Pattern(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+                   "a custom domain is a host name such as 'explainers.example.org'")
 LANGUAGE = Pattern(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*",
                    "a language is a BCP 47 tag such as 'en' or 'en-GB'")
 PHASE_STATUS = Choice(("proposed", "under negotiation", "agreed", "in effect", "stalled",
@@ -207,3 +209,20 @@ class Explainer:
     file: str = ""
     slug_line: int = 0
     article: Article | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Site-wide settings, from explainer.yaml at the project's root (every field optional)."""
+
+    title: str = spec(LINE, "Name of the site, shown on every page.", default="Explainers")
+    description: str = spec(TEXT, "What the site is, for the home page's description.",
+                            default="Sourced explainers: who is involved, what is proposed, "
+                            "what is still open, and the article behind each.")
+    base_url: str | None = spec(Url(), "Address the site is published at, e.g. "
+                                "'https://user.github.io/repo/'; used for canonical links, "
+                                "the sitemap and the feed.", default=None)
+    language: str = spec(LANGUAGE, "Language of the site's own pages.", default="en")
+    publisher: str | None = spec(LINE, "Who publishes the site.", default=None)
+    custom_domain: str | None = spec(HOSTNAME, "A custom domain for GitHub Pages; written to "
+                                     "CNAME.", default=None)

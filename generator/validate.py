@@ -29,6 +29,7 @@ from generator.schema import (
     QuoteText,
     Ref,
     SeedName,
+    Settings,
     Text,
     Url,
     fields_of,
@@ -238,6 +239,24 @@ def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> 
     slug_key = next(k for k, _ in source.front.value if k.value == "slug")
     return dataclasses.replace(explainer, file=source.display, article=walk.article,
                                slug_line=source.front_line + slug_key.start_mark.line)
+
+
+def validate_settings(node: yaml.MappingNode | None, display: str) -> Settings:
+    """Typed settings from the settings file's YAML, or ContentError listing every problem."""
+    if node is None:
+        return Settings()
+    walk = _Walk(SourceFile(display, node, 1, "", 1), None, Path())
+    settings = walk.mapping(Settings, node, "")
+    if walk.problems:
+        raise ContentError(walk.problems)
+    return with_base_url(settings, settings.base_url)
+
+
+def with_base_url(settings: Settings, base_url: str | None) -> Settings:
+    """Settings with this base URL, always ending in '/' so page paths can be appended."""
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    return dataclasses.replace(settings, base_url=base_url)
 
 
 def _peek(node: yaml.MappingNode, key: str) -> str | None:

@@ -26,21 +26,30 @@ lint: $(VENV)/.test-deps
 serve: $(BIN)/explainer
 	$(BIN)/explainer serve
 
-# Browser tests drive Debian's Chromium; as root this installs it, otherwise it says how.
-# CHROMIUM=/path/to/chrome uses another build instead.
+# The browser tests drive Debian's Chromium and run the Nu HTML Checker on Java; as root this
+# installs both, otherwise it says how. CHROMIUM=/path/to/chrome uses another build.
 CHROMIUM ?= /usr/bin/chromium
 browser:
-	@test -x $(CHROMIUM) || { \
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need Debian's Chromium: sudo apt-get install chromium" >&2; \
-	    exit 1; \
-	  fi; }
+	    echo "The browser tests need: sudo apt-get install $$missing" >&2; exit 1; \
+	  fi; \
+	fi
 
-test: $(VENV)/.test-deps browser
+# axe-core and the Nu HTML Checker, pinned in package-lock.json. --ignore-scripts: vnu-jar's
+# install script would download a Java runtime; the system's is used instead.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test-deps browser node_modules/.installed
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site .site.* $(VENV)
+	rm -rf site .site.* $(VENV) node_modules test-artifacts

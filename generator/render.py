@@ -6,6 +6,7 @@ Templates only read data; anything derived (lookups, ordering, relative roots) i
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import ContentError, Problem
-from generator.schema import Explainer, Settings
+from generator.schema import Explainer, Settings, Source
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -69,7 +70,49 @@ def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Se
             actors_by_id={a.id: a for a in explainer.actors},
             sources_by_id={s.id: s for s in explainer.sources},
             article_html=Markup(explainer.article.html if explainer.article else ""),
+            json_ld=json_ld(news_article(explainer, settings)),
         )
+
+
+def news_article(explainer: Explainer, settings: Settings) -> dict:
+    """schema.org NewsArticle: what search engines read; the source article as isBasedOn,
+    every other source as a citation."""
+
+    def work(source: Source) -> dict:
+        item: dict = {"@type": "CreativeWork", "name": source.title}
+        if source.publisher:
+            item["publisher"] = {"@type": "Organization", "name": source.publisher}
+        if source.date:
+            item["datePublished"] = source.date.isoformat()
+        if source.url:
+            item["url"] = source.url
+        return item
+
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": explainer.title,
+        "description": explainer.summary,
+        "inLanguage": explainer.language,
+        "datePublished": explainer.published.isoformat(),
+        "dateModified": (explainer.updated or explainer.published).isoformat(),
+        "isBasedOn": [work(s) for s in explainer.sources if s.kind == "article"],
+        "citation": [work(s) for s in explainer.sources if s.kind != "article"],
+        "mentions": [{"@type": "Thing", "name": a.name} for a in explainer.actors],
+    }
+    url = page_url(settings, page_path(explainer))
+    if url:
+        data["url"] = data["mainEntityOfPage"] = url
+    if settings.publisher:
+        data["publisher"] = {"@type": "Organization", "name": settings.publisher}
+    return data
+
+
+def json_ld(data: dict) -> Markup:
+    """JSON for a <script> element: <, > and & escaped so no text can end the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c")
+                  .replace(">", "\\u003e"))
 
 
 def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], settings: Settings,
@@ -82,9 +125,16 @@ def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], setting
     entries = [(page_url(settings, "index.html"), None)] + [
         (page_url(settings, page_path(e)), e.updated or e.published)
         for e in index_order(explainers)]
+    ordered = index_order(explainers)
     with _template_problems(env):
+        files["404.html"] = _render(env, "404.html", settings, root="", canonical=None,
+                                    lang=settings.language)
         if settings.base_url:
             files["sitemap.xml"] = _render(env, "sitemap.xml", settings, entries=entries)
+            newest = max((e.updated or e.published for e in ordered), default=None)
+            files["feed.xml"] = _render(
+                env, "feed.xml", settings, updated=newest.isoformat() if newest else "",
+                entries=[(e, page_url(settings, page_path(e))) for e in ordered])
         files["robots.txt"] = _render(env, "robots.txt", settings,
                                       sitemap=page_url(settings, "sitemap.xml"))
     # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.

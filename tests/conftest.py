@@ -58,3 +58,11 @@ def write_story(project: Project, text: str) -> Path:
     path = project.content_dir / f"{FIRST_STORY}.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Tell a person where to look at what the browser tests saw."""
+    from tests.test_pages_in_browser import SCREENSHOTS
+
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Screenshots from the browser tests: {SCREENSHOTS}")

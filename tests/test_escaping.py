@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generator.article import ArticleParser
@@ -18,9 +20,18 @@ def test_script_in_front_matter_renders_as_text(project, page, field):
     build(project)
     for path in (project.out_dir / FIRST_STORY / "index.html", project.out_dir / "index.html"):
         soup = page(path)
-        assert soup.find("script") is None
+        assert executable_scripts(soup) == []
         assert soup.find("b") is None
         assert PAYLOAD in soup.get_text()
+    story = page(project.out_dir / FIRST_STORY / "index.html")
+    (data,) = story.find_all("script", type="application/ld+json")
+    assert "</script" not in data.string and "<" not in data.string
+    assert PAYLOAD in json.loads(data.string)["headline" if field == "title" else "description"]
+
+
+def executable_scripts(soup) -> list:
+    """Script elements a browser would run: anything but JSON-LD data blocks."""
+    return [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
 
 
 def test_script_in_nested_fields_renders_as_text(project, page):
@@ -32,7 +43,7 @@ def test_script_in_nested_fields_renders_as_text(project, page):
     write_story(project, text)
     build(project)
     soup = page(project.out_dir / FIRST_STORY / "index.html")
-    assert soup.find("script") is None and soup.find("img") is None
+    assert executable_scripts(soup) == [] and soup.find("img") is None
     assert PAYLOAD in soup.find(id="actor-leavitt").get_text()
 
 

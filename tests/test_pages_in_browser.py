@@ -1,0 +1,238 @@
+"""Built pages in a real browser, served under a sub-path as GitHub Pages serves a project site:
+accessible (axe-core), valid (Nu HTML Checker), usable by keyboard, at phone and desktop widths,
+in light and dark themes, and complete without JavaScript."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from generator.build import build
+from generator.project import Project
+from tests.conftest import FIRST_STORY, REPO
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SCREENSHOTS = Path(os.environ.get("EXPLAINER_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
+PAGES = {"index": "", "explainer": f"{FIRST_STORY}/", "not-found": "no/such/page/"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder the way GitHub Pages does: the site's 404.html for anything missing."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        page = Path(self.directory) / "explainers" / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Project, str]]:
+    """The real project built for, and served at, http://127.0.0.1:PORT/explainers/."""
+    root = tmp_path_factory.mktemp("project")
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, root / part)
+    served = root / "served"
+
+    def handler(*args, **kwargs):
+        return _PagesLikeHandler(*args, directory=str(served), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/explainers/"
+    project = Project.at(root)
+    build(project, base_url=base)
+    shutil.copytree(project.out_dir, served / "explainers")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield project, base
+    server.shutdown()
+
+
+def open_page(browser, url: str, *, width: int = 1280, scheme: str = "light",
+              javascript: bool = True, motion: str = "no-preference"):
+    """A page and the problems a reader's browser would log while loading it (beyond a 404
+    page's own status)."""
+    context = browser.new_context(viewport={"width": width, "height": 900},
+                                  color_scheme=scheme, java_script_enabled=javascript,
+                                  reduced_motion=motion)
+    page = context.new_page()
+    problems: list[str] = []
+    own_status = "Failed to load resource: the server responded with a status of 404"
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") and not (
+                url.endswith(PAGES["not-found"]) and m.text.startswith(own_status)) else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.goto(url)
+    return page, problems
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_is_accessible_loads_cleanly_and_fits(site, browser, name, width, scheme):
+    _, base = site
+    page, problems = open_page(browser, base + PAGES[name], width=width, scheme=scheme)
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
+        "rgba(0, 0, 0, 0)", "the stylesheet loaded"
+    assert axe_violations(page) == []
+    assert problems == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways scroll"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_followed_quote_highlights_its_sentence_in_both_themes(site, browser, scheme):
+    _, base = site
+    # Reduced motion: a click mid-way through a smooth scroll would land on the wrong element.
+    page, problems = open_page(browser, base + PAGES["explainer"], scheme=scheme,
+                               motion="reduce")
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    link = page.locator("a.quote").first
+    target = link.get_attribute("href")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"location.hash === '{target}'")
+    marked = page.evaluate(f"getComputedStyle(document.querySelector('{target}'))"
+                           ".backgroundColor")
+    page_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert marked not in (page_bg, "rgba(0, 0, 0, 0)")
+    assert page.locator(target).is_visible()
+    assert axe_violations(page) == [], "the highlight keeps enough contrast"
+    assert problems == []
+    page.screenshot(path=str(SCREENSHOTS / f"highlight-{scheme}.png"))
+    page.context.close()
+
+
+def test_keyboard_reaches_every_link_with_a_visible_focus_ring(site, browser):
+    _, base = site
+    page, _ = open_page(browser, base + PAGES["explainer"])
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.textContent")
+    assert first == "Skip to the content"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0, \
+        "the skip link shows when focused"
+    links = page.locator("a[href]").count()
+    reached, without_ring = set(), []
+    for _ in range(links):
+        info = page.evaluate("""() => {
+            const el = document.activeElement, style = getComputedStyle(el);
+            return {key: [...document.querySelectorAll('a[href]')].indexOf(el),
+                    ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'};
+        }""")
+        reached.add(info["key"])
+        if not info["ring"]:
+            without_ring.append(info["key"])
+        page.keyboard.press("Tab")
+    assert reached == set(range(links)), "every link is reachable by Tab"
+    assert without_ring == []
+    page.goto(base + PAGES["explainer"])
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.context.close()
+
+
+def test_page_is_complete_without_javascript(site, browser):
+    _, base = site
+    page, problems = open_page(browser, base + PAGES["explainer"], javascript=False)
+    for section in ("what-happened", "actors", "plan", "questions", "context", "sources",
+                    "article"):
+        assert page.locator(f"#{section}").is_visible()
+    assert page.locator("a.quote").count() > 20
+    assert problems == []
+    page.context.close()
+
+
+def test_html_is_valid_for_the_nu_html_checker(site):
+    project, _ = site
+    pages = sorted(str(p) for p in project.out_dir.rglob("*.html"))
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                             *pages], capture_output=True, text=True, check=False)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    assert messages == [], messages
+    assert result.returncode == 0
+
+
+def test_json_ld_names_the_article_its_sources_and_dates(site):
+    project, base = site
+    html = (project.out_dir / FIRST_STORY / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    front = yaml.load((project.content_dir / f"{FIRST_STORY}.md").read_text(
+        encoding="utf-8").split("\n---\n")[0][4:], Loader=yaml.BaseLoader)
+    assert data["@type"] == "NewsArticle" and data["headline"] == front["title"]
+    assert data["datePublished"] == front["published"]
+    assert data["dateModified"] == front.get("updated", front["published"])
+    assert data["url"] == f"{base}{FIRST_STORY}/"
+    sources = front["sources"]
+    assert [w["name"] for w in data["isBasedOn"]] == \
+        [s["title"] for s in sources if s["kind"] == "article"]
+    assert [w["name"] for w in data["citation"]] == \
+        [s["title"] for s in sources if s["kind"] != "article"]
+    assert [w.get("url") for w in data["citation"]] == \
+        [s.get("url") for s in sources if s["kind"] != "article"]
+
+
+def test_feed_and_sitemap_are_well_formed_and_absolute(site):
+    project, base = site
+    feed = ET.parse(project.out_dir / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [f"{base}{FIRST_STORY}/"]
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title") and entry.findtext(f"{ATOM}updated")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{base}feed.xml"
+    sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
+    assert all(loc.text.startswith(base) for loc in sitemap.iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"))
+
+
+def test_social_metadata_describes_each_page(site):
+    project, base = site
+    soup = BeautifulSoup((project.out_dir / FIRST_STORY / "index.html").read_text("utf-8"),
+                         "html.parser")
+
+    def meta(key: str) -> str:
+        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+        return tag["content"]
+
+    assert meta("og:type") == "article"
+    assert meta("og:url") == f"{base}{FIRST_STORY}/"
+    assert meta("og:title") == meta("twitter:title") == soup.h1.get_text()
+    assert meta("og:description") == meta("description")
+    assert meta("twitter:card") == "summary"
+    assert soup.find("link", rel="icon")["href"] == "../static/favicon.svg"

@@ -120,8 +120,11 @@ def locate(article: Article, quote: str) -> Located | NotFound:
         at = block.folded.find(wanted)
         if at < 0:
             continue
-        offsets = _normalize_with_offsets(block.text)[1]
-        start, end = offsets[at], offsets[at + len(wanted) - 1]
+        if block.folded == block.text:  # nothing folded: positions are the same
+            start, end = at, at + len(wanted) - 1
+        else:
+            offsets = _normalize_with_offsets(block.text)[1]
+            start, end = offsets[at], offsets[at + len(wanted) - 1]
         for sentence, s_start in zip(block.sentences, block.starts, strict=True):
             if s_start <= start and end < s_start + len(sentence.text):
                 return Located(sentence.id)

@@ -1,24 +1,48 @@
 """The pipeline, top to bottom: load → validate → render → write.
 
 `check` stops after validation; `build` goes all the way. Nothing is written unless every file
-is valid and every page rendered.
+is valid and every page rendered. A build skips the files the cache knows unchanged, spreads the
+rest over all cores, and writes only the files whose bytes changed.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from generator.article import ArticleParser
+from generator.cache import BuildCache, Entry, file_key, fingerprint
 from generator.errors import ContentError, Problem
-from generator.load import parse_yaml_file, read_source
+from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
-from generator.render import render_site
-from generator.schema import Explainer, Settings
+from generator.render import (
+    make_environment,
+    page_path,
+    render_explainer,
+    render_index,
+    site_files,
+)
+from generator.schema import Explainer, Listing, Settings
 from generator.validate import validate, validate_settings, with_base_url
-from generator.write import write_site
+from generator.write import Content, Written, write_site
+
+# Below this many files to render, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 24
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    jobs: int = 0  # worker processes for a cold build; 0: one per core
+    cache: bool = True
+    fast_yaml: bool = True  # libyaml; False: PyYAML's pure-Python loader (the naive mode)
 
 
 @dataclass(frozen=True)
@@ -29,9 +53,11 @@ class CheckedSite:
 
 @dataclass(frozen=True)
 class BuildResult:
-    explainers: tuple[Explainer, ...]
+    explainers: int
     files: int
+    rendered: int
     out_dir: Path
+    written: Written
 
 
 def content_files(project: Project) -> list[Path]:
@@ -60,14 +86,18 @@ def load_settings(project: Project, base_url: str | None = None) -> Settings:
     return with_base_url(settings, base_url)
 
 
-def load_explainer(project: Project, path: Path, parser: ArticleParser) -> Explainer:
+def load_explainer(project: Project, path: Path, parser: ArticleParser,
+                   fast_yaml: bool = True, data: bytes | None = None) -> Explainer:
     """Load and validate one content file (stages 1 and 2), or raise ContentError."""
-    return validate(read_source(path, project.display(path)), parser, project.seeds_dir)
+    data = path.read_bytes() if data is None else data
+    loader = FAST_LOADER if fast_yaml else yaml.SafeLoader
+    return validate(parse_source(data, project.display(path), loader), parser,
+                    project.seeds_dir)
 
 
-def duplicate_slugs(explainers: Iterable[Explainer]) -> list[Problem]:
+def duplicate_slugs(explainers: Iterable[Explainer | Listing]) -> list[Problem]:
     """Two files may not publish to the same address."""
-    first: dict[str, Explainer] = {}
+    first: dict[str, Explainer | Listing] = {}
     problems = []
     for explainer in sorted(explainers, key=lambda e: e.file):
         other = first.setdefault(explainer.slug, explainer)
@@ -100,9 +130,115 @@ def check(project: Project, base_url: str | None = None) -> CheckedSite:
     return CheckedSite(settings, tuple(explainers))
 
 
-def build(project: Project, base_url: str | None = None) -> BuildResult:
-    """Check everything, render every page, then swap the new site in."""
-    site = check(project, base_url)
-    files = render_site(site.explainers, project.templates_dir, site.settings)
-    write_site(files, project.out_dir)
-    return BuildResult(site.explainers, len(files), project.out_dir)
+# ------------------------------------------------------------------------------- build
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One content file, checked and rendered: what the index needs, and its page."""
+
+    name: str
+    content: str  # SHA-256 of the file as it was read, for the cache key
+    seed: str
+    listing: Listing
+    page: bytes | str  # the page, or its SHA-256 once stored in the cache
+
+
+def build(project: Project, base_url: str | None = None,
+          options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Check everything, render every page that changed, then write what differs."""
+    settings = load_settings(project, base_url)
+    paths = content_files(project)
+    cache = BuildCache.open(project, fingerprint(project, settings)) if options.cache else None
+
+    reuse: dict[str, Entry] = {}
+    todo: list[Path] = []
+    for path in paths:
+        name = project.display(path)
+        known = cache.entries.get(name) if cache else None
+        if cache and known:
+            key = _key(cache.fingerprint, project, name, _sha(path.read_bytes()), known.seed)
+            if key == known.key:
+                reuse[name] = known
+                continue
+        todo.append(path)
+
+    compiled, problems = _compile(project, settings, todo, options,
+                                  cache.folder / "pages" if cache else None)
+    listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
+    problems += duplicate_slugs(listings)
+    if problems:
+        raise ContentError(problems)
+
+    env = make_environment(project.templates_dir)
+    files: dict[str, Content] = {"index.html": render_index(env, listings, settings)}
+    entries: dict[str, Entry] = dict(reuse)
+    for item in compiled:
+        if cache:
+            assert isinstance(item.page, str)
+            key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
+            entries[item.name] = Entry(key, item.seed, item.listing, item.page)
+        else:
+            assert isinstance(item.page, bytes)
+            files[page_path(item.listing)] = item.page
+    if cache:
+        for entry in entries.values():
+            files[page_path(entry.listing)] = cache.page(entry.page)
+    files.update(site_files(env, listings, settings, project.templates_dir))
+    files = dict(sorted(files.items()))
+
+    written = write_site(files, project.out_dir, cache.site if cache else None)
+    if cache:
+        cache.save(project, entries, written.stamps)
+    return BuildResult(len(listings), len(files), len(compiled), project.out_dir, written)
+
+
+def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str) -> str:
+    seed_path = project.seeds_dir / seed
+    seed_bytes = seed_path.read_bytes() if seed and seed_path.is_file() else None
+    return file_key(fingerprint_, name, content, seed, seed_bytes)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _compile(project: Project, settings: Settings, paths: list[Path], options: BuildOptions,
+             store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+    """Check and render the files, across worker processes when there are many."""
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs == 1 or len(paths) < _PARALLEL_FROM:
+        return _compile_chunk(project, settings, paths, options.fast_yaml, store)
+    # A few chunks per worker: each chunk pays once for a Markdown parser and templates.
+    size = -(-len(paths) // (jobs * 2))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    compiled: list[_Compiled] = []
+    problems: list[Problem] = []
+    with concurrent.futures.ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        for done, found in pool.map(_compile_chunk, [project] * len(chunks),
+                                    [settings] * len(chunks), chunks,
+                                    [options.fast_yaml] * len(chunks), [store] * len(chunks)):
+            compiled += done
+            problems += found
+    return compiled, problems
+
+
+def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
+                   store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+    parser = ArticleParser()
+    env = make_environment(project.templates_dir)
+    pages = BuildCache(store.parent, "") if store else None
+    compiled, problems = [], []
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            explainer = load_explainer(project, path, parser, fast_yaml, data)
+            page = render_explainer(env, explainer, settings)
+        except ContentError as err:
+            problems.extend(err.problems)
+            continue
+        compiled.append(_Compiled(project.display(path), _sha(data), explainer.seed,
+                                  Listing.of(explainer), pages.store_page(page) if pages else page))
+    return compiled, problems

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build, check
+from generator.build import BuildOptions, build, check
 from generator.errors import ContentError, report
 from generator.project import Project
 from generator.publish import PublishError, publish
@@ -39,10 +39,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    result = build(project, args.base_url)
-    count = len(result.explainers)
-    print(f"Built {count} explainer{'s' if count != 1 else ''} ({result.files} files) into "
-          f"{project.display(result.out_dir)}/")
+    options = BuildOptions(jobs=args.jobs, cache=not args.no_cache)
+    result = build(project, args.base_url, options)
+    count, out = result.explainers, f"{project.display(result.out_dir)}/"
+    what = f"{count} explainer{'s' if count != 1 else ''} ({result.files} files)"
+    written = result.written
+    if written.how == "unchanged":
+        print(f"Checked {what}: {out} is up to date.")
+    else:
+        pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
+        print(f"Built {what} into {out}: {pages} rendered, {written.changed} files written, "
+              f"{written.removed} removed.")
     return 0
 
 
@@ -120,7 +127,7 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
     except PublishError as err:
         print(f"explainer publish: {err}. Nothing was published.", file=sys.stderr)
         return 1
-    count = len(done.build.explainers)
+    count = done.build.explainers
     print(f"Built {count} explainer{'s' if count != 1 else ''} and committed the site to "
           f"{done.branch} as {done.commit[:12]}.")
     if done.pushed_to:
@@ -148,6 +155,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: site/ in the project)")
     p.add_argument("--base-url", help="address the site is published at (overrides "
                    "base_url in explainer.yaml)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check and render every file, ignoring .explainer-cache/")
+    p.add_argument("--jobs", type=int, default=0,
+                   help="worker processes for rendering (default: one per core)")
     p.set_defaults(run=_build)
 
     p = commands.add_parser("check", help="check all content without writing anything")

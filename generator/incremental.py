@@ -24,7 +24,7 @@ from generator.render import (
     render_index,
     site_files,
 )
-from generator.schema import Explainer, Settings
+from generator.schema import Explainer, Listing, Settings
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,9 @@ class IncrementalSite:
             self._env = make_environment(self.project.templates_dir)
         env = self._env
         wanted = {page_path(e): e for e in explainers}
-        files = {"index.html": render_index(env, explainers, settings)}
-        files.update(site_files(env, explainers, settings, self.project.templates_dir))
+        listings = [Listing.of(e) for e in explainers]
+        files = {"index.html": render_index(env, listings, settings)}
+        files.update(site_files(env, listings, settings, self.project.templates_dir))
         shown = {self.project.display(p) for p in reloaded}
         count = 1
         for path, explainer in sorted(wanted.items()):

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
 from generator.errors import ContentError, Problem
 
 # libyaml is about ten times faster than the pure-Python loader; both compose the same nodes.
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 1_000_000
 FENCE = "---"
@@ -33,13 +32,7 @@ class SourceFile:
     body_line: int
 
 
-def read_source(path: Path, display: str) -> SourceFile:
-    """Read and split one content file, or raise ContentError naming every problem found."""
-    data = path.read_bytes()
-    return parse_source(data, display)
-
-
-def parse_source(data: bytes, display: str) -> SourceFile:
+def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> SourceFile:
     """Split raw file bytes into front matter nodes and body."""
 
     def fail(line: int | None, col: int | None, field: str, message: str) -> ContentError:
@@ -75,7 +68,7 @@ def parse_source(data: bytes, display: str) -> SourceFile:
     if problems:
         raise ContentError(problems)
 
-    node = _compose(front_text, display, front_line)
+    node = _compose(front_text, display, front_line, loader)
     if not isinstance(node, yaml.MappingNode):
         line = front_line + node.start_mark.line if node is not None else front_line
         raise fail(line, 1, "front matter", "front matter must be 'key: value' lines")
@@ -136,7 +129,7 @@ def _reject_anchors(front_text: str, display: str, front_line: int) -> list[Prob
     anchors: dict[str, yaml.Mark] = {}
     aliases: dict[str, int] = {}
     try:
-        for event in yaml.parse(front_text, Loader=_Loader):
+        for event in yaml.parse(front_text, Loader=FAST_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 aliases[event.anchor] = aliases.get(event.anchor, 0) + 1
             elif getattr(event, "anchor", None):
@@ -153,9 +146,10 @@ def _reject_anchors(front_text: str, display: str, front_line: int) -> list[Prob
     return problems
 
 
-def _compose(front_text: str, display: str, front_line: int) -> yaml.Node | None:
+def _compose(front_text: str, display: str, front_line: int,
+             loader: type = FAST_LOADER) -> yaml.Node | None:
     try:
-        return yaml.compose(front_text, Loader=_Loader)
+        return yaml.compose(front_text, Loader=loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = front_line + mark.line if mark else None

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.errors import ContentError, Problem
-from generator.schema import Explainer, Settings, Source
+from generator.schema import Explainer, Listing, Settings, Source
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -39,13 +39,13 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def page_path(explainer: Explainer) -> str:
+def page_path(explainer: Explainer | Listing) -> str:
     return f"{explainer.slug}/index.html"
 
 
-def index_order(explainers: Sequence[Explainer]) -> list[Explainer]:
+def index_order(listings: Sequence[Listing]) -> list[Listing]:
     """Newest first; the slug breaks ties so the order never depends on file-system order."""
-    return sorted(explainers, key=lambda e: (-e.published.toordinal(), e.slug))
+    return sorted(listings, key=lambda e: (-e.published.toordinal(), e.slug))
 
 
 def page_url(settings: Settings, path: str) -> str | None:
@@ -55,10 +55,10 @@ def page_url(settings: Settings, path: str) -> str | None:
     return settings.base_url + path.removesuffix("index.html")
 
 
-def render_index(env: jinja2.Environment, explainers: Sequence[Explainer],
+def render_index(env: jinja2.Environment, listings: Sequence[Listing],
                  settings: Settings) -> bytes:
     with _template_problems(env):
-        return _render(env, "index.html", settings, root="", explainers=index_order(explainers),
+        return _render(env, "index.html", settings, root="", explainers=index_order(listings),
                        lang=settings.language, canonical=page_url(settings, "index.html"))
 
 
@@ -115,7 +115,7 @@ def json_ld(data: dict) -> Markup:
                   .replace(">", "\\u003e"))
 
 
-def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], settings: Settings,
+def site_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,
                templates_dir: Path) -> dict[str, bytes]:
     """Everything but the pages: stylesheet and other static files, robots.txt, the sitemap
     (which needs absolute addresses, so only with a base URL), and GitHub Pages' files."""
@@ -124,8 +124,8 @@ def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], setting
              for path in sorted(static.rglob("*")) if path.is_file()}
     entries = [(page_url(settings, "index.html"), None)] + [
         (page_url(settings, page_path(e)), e.updated or e.published)
-        for e in index_order(explainers)]
-    ordered = index_order(explainers)
+        for e in index_order(listings)]
+    ordered = index_order(listings)
     with _template_problems(env):
         files["404.html"] = _render(env, "404.html", settings, root="", canonical=None,
                                     lang=settings.language)
@@ -141,17 +141,6 @@ def site_files(env: jinja2.Environment, explainers: Sequence[Explainer], setting
     files[".nojekyll"] = b""
     if settings.custom_domain:
         files["CNAME"] = f"{settings.custom_domain}\n".encode()
-    return files
-
-
-def render_site(explainers: Sequence[Explainer], templates_dir: Path,
-                settings: Settings) -> dict[str, bytes]:
-    """Every file of the site, keyed by its path inside the site folder."""
-    env = make_environment(templates_dir)
-    files = {"index.html": render_index(env, explainers, settings)}
-    for explainer in index_order(explainers):
-        files[page_path(explainer)] = render_explainer(env, explainer, settings)
-    files.update(site_files(env, explainers, settings, templates_dir))
     return files
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +109,7 @@ class FieldSpec:
     required: bool
 
 
+@functools.cache
 def fields_of(cls: type) -> tuple[FieldSpec, ...]:
     """The front-matter fields of a model class, in declaration order."""
     return tuple(
@@ -226,3 +228,35 @@ class Settings:
     publisher: str | None = spec(LINE, "Who publishes the site.", default=None)
     custom_domain: str | None = spec(HOSTNAME, "A custom domain for GitHub Pages; written to "
                                      "CNAME.", default=None)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the home page, the feed and the sitemap show of an explainer; small enough for the
+    build cache to keep, so an unchanged file is never read again to list it."""
+
+    slug: str
+    title: str
+    summary: str
+    published: datetime.date
+    updated: datetime.date | None
+    language: str
+    file: str
+    slug_line: int
+
+    @classmethod
+    def of(cls, explainer: Explainer) -> Listing:
+        return cls(explainer.slug, explainer.title, explainer.summary, explainer.published,
+                   explainer.updated, explainer.language, explainer.file, explainer.slug_line)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["published"] = self.published.isoformat()
+        data["updated"] = self.updated.isoformat() if self.updated else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Listing:
+        updated = data["updated"]
+        return cls(**{**data, "published": datetime.date.fromisoformat(data["published"]),
+                      "updated": datetime.date.fromisoformat(updated) if updated else None})

@@ -1,38 +1,158 @@
 """Stage 4, write: put the rendered files on disk so that the old site survives any failure.
 
-The site is written into a fresh folder beside the target and swapped in at the very end, with
-an atomic exchange where the system offers one (Linux renameat2), so a reader or a web server
-never sees a half-written site, and a failed or interrupted build leaves the old one as it was.
+Everything is checked and rendered before anything is written, so a failed build writes
+nothing. A full build goes into a fresh folder beside the target, swapped in at the very end
+with an atomic exchange where the system offers one (Linux renameat2). A small change to a
+site that is exactly as the last build left it is made in place instead: the new files are
+written beside their targets first, then renamed over them together, with Ctrl-C held back
+for those few renames. Files whose bytes did not change are never rewritten, and pages from
+the build cache are hard links, not copies.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".explainer-site"
 _MARKER_TEXT = b"This folder is written by `explainer build`; its contents are replaced on build.\n"
+# What a build may put in a site: bytes to write, or a file of the build cache to link.
+Content = bytes | Path
+# For each file of a written site: its SHA-256, size and modification time, to notice whether
+# the folder is still exactly as written.
+Stamps = dict[str, tuple[str, int, int]]
 
 
 class UnsafeOutputError(Exception):
     """The output folder holds something that `explainer build` did not make."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Replace `out_dir` with exactly `files`, all at once."""
+@dataclass(frozen=True)
+class Written:
+    how: str  # "unchanged", "updated in place" or "replaced"
+    changed: int
+    removed: int
+    stamps: Stamps
+
+
+def write_site(files: Mapping[str, Content], out_dir: Path,
+               previous: Stamps | None = None) -> Written:
+    """Make `out_dir` hold exactly `files`. `previous` is what the last write returned."""
     _refuse_foreign(out_dir)
+    wanted = {path: _sha(content) for path, content in files.items()}
+    if previous and out_dir.is_dir() and _untouched(out_dir, previous):
+        changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
+        removed = sorted(set(previous) - set(wanted))
+        if not changed and not removed:
+            return Written("unchanged", 0, 0, previous)
+        if len(changed) + len(removed) <= max(20, len(wanted) // 10):
+            _update_in_place(files, out_dir, changed, removed)
+            stamps = {p: s for p, s in previous.items() if p in wanted and p not in changed}
+            stamps.update(_stamp(out_dir, changed, wanted))
+            return Written("updated in place", len(changed), len(removed), stamps)
+    _replace(files, out_dir)
+    return Written("replaced", len(files), 0, _stamp(out_dir, list(wanted), wanted))
+
+
+def _sha(content: Content) -> str:
+    if isinstance(content, Path):
+        return content.name  # cache files are named by their SHA-256
+    return hashlib.sha256(content).hexdigest()
+
+
+def _put(content: Content, target: Path) -> None:
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+        return
+    try:
+        os.link(content, target)
+    except OSError:  # another file system, or links not allowed: copy instead
+        shutil.copyfile(content, target)
+
+
+def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> Stamps:
+    stamps = {}
+    for path in paths:
+        info = (out_dir / path).stat()
+        stamps[path] = (wanted[path], info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def _untouched(out_dir: Path, previous: Stamps) -> bool:
+    """Whether the folder is as the last build left it: no file edited, added or removed."""
+    found = set()
+    for folder, _, names in os.walk(out_dir):
+        relative = os.path.relpath(folder, out_dir)
+        for name in names:
+            found.add(name if relative == "." else f"{relative}/{name}")
+    if found != set(previous) | {MARKER}:
+        return False
+    try:
+        for path, (_, size, mtime) in previous.items():
+            info = (out_dir / path).stat()
+            if (info.st_size, info.st_mtime_ns) != (size, mtime):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _update_in_place(files: Mapping[str, Content], out_dir: Path, changed: list[str],
+                     removed: list[str]) -> None:
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path in changed:
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.explainer-new")
+            _put(files[path], temporary)
+            staged.append((temporary, target))
+        with _interrupts_held():
+            for temporary, target in staged:
+                os.replace(temporary, target)
+            for path in removed:
+                (out_dir / path).unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # only succeeds once the folder is empty
+                    (out_dir / path).parent.rmdir()
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C waits until the block is done, so renames are not left half-way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            raise KeyboardInterrupt
+
+
+def _replace(files: Mapping[str, Content], out_dir: Path) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for relative, data in files.items():
+        for relative, content in files.items():
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _put(content, target)
         (staging / MARKER).write_bytes(_MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, out_dir)

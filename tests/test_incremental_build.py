@@ -1,0 +1,140 @@
+"""The build cache and parallel builds: fast, but never a stale page and always the same bytes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from bench.synthetic import make_project
+from generator.build import BuildOptions, build
+from generator.errors import ContentError
+from generator.project import Project
+from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
+from tests.test_atomic_write import tree_hash
+
+PAGE = f"{FIRST_STORY}/index.html"
+
+
+def page_text(project: Project) -> str:
+    return (project.out_dir / PAGE).read_text(encoding="utf-8")
+
+
+def test_a_second_build_with_no_change_renders_and_writes_nothing(project):
+    first = build(project)
+    assert first.rendered == 1 and first.written.how == "replaced"
+    before = tree_hash(project.out_dir)
+    again = build(project)
+    assert (again.rendered, again.written.how) == (0, "unchanged")
+    assert tree_hash(project.out_dir) == before
+
+
+def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(project):
+    build(project)
+    index_before = (project.out_dir / "index.html").read_bytes()
+    css = (project.out_dir / "static" / "style.css").stat()
+    write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
+    result = build(project)
+    assert result.rendered == 1
+    assert result.written.how == "updated in place"
+    assert result.written.changed == 2  # the page and the index that lists its summary
+    assert "A new summary." in page_text(project)
+    assert (project.out_dir / "index.html").read_bytes() != index_before
+    after = (project.out_dir / "static" / "style.css").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (css.st_ino, css.st_mtime_ns)
+
+
+@pytest.mark.parametrize(("changed", "edit", "shows"), [
+    ("a template", lambda p: _replace(p.templates_dir / "explainer.html",
+                                      "The phased plan</a></li>",
+                                      "The plan, phase by phase</a></li>"),
+     "The plan, phase by phase"),
+    ("a shared partial", lambda p: _replace(p.templates_dir / "partials" / "sources.html",
+                                            "no link available", "no address known"),
+     "no address known"),
+    ("the stylesheet", lambda p: _replace(p.templates_dir / "static" / "style.css",
+                                          "--mark: #fff0a8;", "--mark: #ffe066;"),
+     None),
+    ("a setting", lambda p: p.settings_file.write_text("title: The Desk\n"), "· The Desk"),
+])
+def test_a_change_every_page_depends_on_rerenders_every_page(project, changed, edit, shows):
+    build(project)
+    edit(project)
+    result = build(project)
+    assert result.rendered == 1, f"{changed} must invalidate the cached page"
+    if shows:
+        assert shows in page_text(project)
+    else:
+        assert "#ffe066" in (project.out_dir / "static" / "style.css").read_text()
+
+
+def test_a_new_generator_version_rerenders_every_page(project, monkeypatch):
+    build(project)
+    monkeypatch.setattr("generator.cache.__version__", "99.0")
+    assert build(project).rendered == 1
+
+
+def test_a_changed_seed_is_checked_again(project):
+    build(project)
+    seed = project.seeds_dir / "000_a66ea636ac6472d1.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("lengthy", "short"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match=re.escape("differs from seeds/000_a66ea636ac6472d1")):
+        build(project)
+
+
+def test_a_removed_file_loses_its_page(project):
+    build(project)
+    other = project.content_dir / "second.md"
+    other.write_text(story_text(project).replace(
+        "slug: trump-putin-phased-ceasefire-call", "slug: second-copy"), encoding="utf-8")
+    build(project)
+    assert (project.out_dir / "second-copy" / "index.html").exists()
+    other.unlink()
+    build(project)
+    assert not (project.out_dir / "second-copy").exists()
+    assert "second-copy" not in (project.out_dir / "index.html").read_text()
+
+
+def test_a_hand_edited_site_is_replaced_whole(project):
+    build(project)
+    cold = tree_hash(project.out_dir)
+    (project.out_dir / PAGE).unlink()
+    (project.out_dir / PAGE).write_text("edited by hand")
+    result = build(project)
+    assert result.written.how == "replaced"
+    assert tree_hash(project.out_dir) == cold
+
+
+def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
+    root = make_project(tmp_path / "many", 30)
+    project = Project.at(root)
+    build(project, options=BuildOptions(cache=False, jobs=1))
+    serial = tree_hash(project.out_dir)
+    shutil.rmtree(project.out_dir)
+    result = build(project, options=BuildOptions(jobs=2))
+    assert result.rendered == 30
+    assert tree_hash(project.out_dir) == serial
+    shutil.rmtree(project.out_dir)
+    result = build(project)
+    assert result.rendered == 0, "every page came from the cache"
+    assert tree_hash(project.out_dir) == serial
+    assert not any(str(tmp_path) in text for text in (
+        p.read_text(encoding="utf-8") for p in project.out_dir.rglob("*.html"))), \
+        "no absolute paths of the machine in the output"
+
+
+def test_problems_are_found_in_parallel_builds_too(tmp_path):
+    root = make_project(tmp_path / "many", 30)
+    bad = root / "content" / "story-00007.md"
+    bad.write_text(bad.read_text().replace("status: proposed", "status: maybe", 1))
+    with pytest.raises(ContentError) as err:
+        build(Project.at(root), options=BuildOptions(jobs=2))
+    assert [p.file for p in err.value.problems] == ["content/story-00007.md"]
+
+
+def _replace(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")

@@ -59,7 +59,10 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=15)
     args = parser.parse_args()
 
-    root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-")), args.count)
+    folder = Path(".bench-work")
+    folder.mkdir(exist_ok=True)
+    root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=folder)),
+                        args.count)
     project = Project.at(root)
     start = time.perf_counter()
     IncrementalSite(project).refresh()

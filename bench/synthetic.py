@@ -12,10 +12,13 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = ("ceasefire talks officials energy infrastructure ministers agreement region border "
-         "council statement envoy delegation proposal sanctions aid plant negotiators summit "
-         "capital forces monitors treaty corridor harbour grid vote parliament budget court "
-         "election ministry transport water schools hospital farmers exporters").split()
+WORDS = (
+    "ceasefire", "talks", "officials", "energy", "infrastructure", "ministers", "agreement",
+    "region", "border", "council", "statement", "envoy", "delegation", "proposal", "sanctions",
+    "aid", "plant", "negotiators", "summit", "capital", "forces", "monitors", "treaty",
+    "corridor", "harbour", "grid", "vote", "parliament", "budget", "court", "election",
+    "ministry", "transport", "water", "schools", "hospital", "farmers", "exporters",
+)
 
 
 def _sentence(rng: random.Random) -> str:

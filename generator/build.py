@@ -8,6 +8,7 @@ rest over all cores, and writes only the files whose bytes changed.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.article import ArticleParser
-from generator.cache import BuildCache, Entry, file_key, fingerprint
+from generator.cache import BuildCache, Entry, file_key, fingerprint, site_key
 from generator.errors import ContentError, Problem
 from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
@@ -32,7 +33,7 @@ from generator.render import (
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import validate, validate_settings, with_base_url
-from generator.write import Content, Written, write_site
+from generator.write import Content, Written, is_untouched, write_site
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
@@ -139,6 +140,7 @@ class _Compiled:
 
     name: str
     content: str  # SHA-256 of the file as it was read, for the cache key
+    stat: tuple[int, ...]  # size and time of the file and its seed, taken before reading
     seed: str
     listing: Listing
     page: bytes | str  # the page, or its SHA-256 once stored in the cache
@@ -157,9 +159,13 @@ def build(project: Project, base_url: str | None = None,
         name = project.display(path)
         known = cache.entries.get(name) if cache else None
         if cache and known:
+            stat = _stat(path, project.seeds_dir / known.seed)
+            if stat == known.stat:
+                reuse[name] = known
+                continue
             key = _key(cache.fingerprint, project, name, _sha(path.read_bytes()), known.seed)
             if key == known.key:
-                reuse[name] = known
+                reuse[name] = dataclasses.replace(known, stat=stat)
                 continue
         todo.append(path)
 
@@ -170,16 +176,23 @@ def build(project: Project, base_url: str | None = None,
     if problems:
         raise ContentError(problems)
 
-    env = make_environment(project.templates_dir)
-    files: dict[str, Content] = {"index.html": render_index(env, listings, settings)}
     entries: dict[str, Entry] = dict(reuse)
-    for item in compiled:
-        if cache:
+    if cache:
+        for item in compiled:
             assert isinstance(item.page, str)
             key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
-            entries[item.name] = Entry(key, item.seed, item.listing, item.page)
-        else:
-            assert isinstance(item.page, bytes)
+            entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat)
+        inputs = site_key(cache.fingerprint, entries)
+        if inputs == cache.site_key and is_untouched(project.out_dir, cache.site):
+            # Same inputs as the build that wrote this folder, which nobody has touched since.
+            cache.save(project, entries, cache.site, inputs)
+            return BuildResult(len(listings), len(cache.site), len(compiled), project.out_dir,
+                               Written("unchanged", 0, 0, cache.site))
+
+    env = make_environment(project.templates_dir, cache.folder / "jinja" if cache else None)
+    files: dict[str, Content] = {"index.html": render_index(env, listings, settings)}
+    for item in compiled:
+        if isinstance(item.page, bytes):
             files[page_path(item.listing)] = item.page
     if cache:
         for entry in entries.values():
@@ -189,7 +202,7 @@ def build(project: Project, base_url: str | None = None,
 
     written = write_site(files, project.out_dir, cache.site if cache else None)
     if cache:
-        cache.save(project, entries, written.stamps)
+        cache.save(project, entries, written.stamps, site_key(cache.fingerprint, entries))
     return BuildResult(len(listings), len(files), len(compiled), project.out_dir, written)
 
 
@@ -197,6 +210,16 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
     seed_path = project.seeds_dir / seed
     seed_bytes = seed_path.read_bytes() if seed and seed_path.is_file() else None
     return file_key(fingerprint_, name, content, seed, seed_bytes)
+
+
+def _stat(path: Path, seed: Path) -> tuple[int, ...]:
+    found = path.stat()
+    try:
+        seed_found = seed.stat()
+        seed_part: tuple[int, ...] = (seed_found.st_size, seed_found.st_mtime_ns)
+    except OSError:
+        seed_part = (-1, -1)
+    return (found.st_size, found.st_mtime_ns, *seed_part)
 
 
 def _sha(data: bytes) -> str:
@@ -228,10 +251,11 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
                    store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
     parser = ArticleParser()
-    env = make_environment(project.templates_dir)
+    env = make_environment(project.templates_dir, store.parent / "jinja" if store else None)
     pages = BuildCache(store.parent, "") if store else None
     compiled, problems = [], []
     for path in paths:
+        before = path.stat()
         data = path.read_bytes()
         try:
             explainer = load_explainer(project, path, parser, fast_yaml, data)
@@ -239,6 +263,8 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        compiled.append(_Compiled(project.display(path), _sha(data), explainer.seed,
+        stat = _stat(path, project.seeds_dir / explainer.seed)
+        stat = (before.st_size, before.st_mtime_ns, *stat[2:])
+        compiled.append(_Compiled(project.display(path), _sha(data), stat, explainer.seed,
                                   Listing.of(explainer), pages.store_page(page) if pages else page))
     return compiled, problems

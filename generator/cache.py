@@ -23,7 +23,7 @@ from generator.write import Stamps
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,17 @@ class Entry:
     seed: str
     listing: Listing
     page: str  # SHA-256 of the page, the name of its file in the cache
+    # Size and modification time of the file and its seed when the key was made: while they
+    # stay the same the files are not read again (as git and make decide).
+    stat: tuple[int, ...]
+
+
+def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
+    """A hash of every input of the site: equal keys mean identical output."""
+    digest = hashlib.sha256(fingerprint_.encode())
+    for name, entry in sorted(entries.items()):
+        digest.update(f"{name}\0{entry.key}\n".encode())
+    return digest.hexdigest()
 
 
 def fingerprint(project: Project, settings: Settings) -> str:
@@ -61,6 +72,7 @@ class BuildCache:
     fingerprint: str
     entries: dict[str, Entry] = field(default_factory=dict)
     site: Stamps = field(default_factory=dict)
+    site_key: str = ""
 
     @classmethod
     def open(cls, project: Project, fingerprint_: str) -> BuildCache:
@@ -74,11 +86,13 @@ class BuildCache:
             return cache
         if data.get("out_dir") == str(project.out_dir):
             cache.site = {path: tuple(stamp) for path, stamp in data.get("site", {}).items()}
+            cache.site_key = data.get("site_key", "")
         if data.get("fingerprint") == fingerprint_:
+            stored = set(os.listdir(folder / "pages")) if (folder / "pages").is_dir() else set()
             cache.entries = {
-                name: Entry(e["key"], e["seed"], Listing.from_json(e["listing"]), e["page"])
-                for name, e in data.get("entries", {}).items()
-                if (folder / "pages" / e["page"]).is_file()
+                name: Entry(e["key"], e["seed"], Listing.from_json(e["listing"]), e["page"],
+                            tuple(e["stat"]))
+                for name, e in data.get("entries", {}).items() if e["page"] in stored
             }
         return cache
 
@@ -101,22 +115,31 @@ class BuildCache:
         if not ignore.exists():  # like .pytest_cache: git never sees the cache
             ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
 
-    def save(self, project: Project, entries: dict[str, Entry], site: Stamps) -> None:
+    def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
+             key: str) -> None:
+        if entries == self.entries and site == self.site and key == self.site_key:
+            return  # nothing new to remember
         data = {
             "format": _FORMAT,
             "fingerprint": self.fingerprint,
             "out_dir": str(project.out_dir),
+            "site_key": key,
             "entries": {name: {"key": e.key, "seed": e.seed, "listing": e.listing.to_json(),
-                               "page": e.page} for name, e in sorted(entries.items())},
+                               "page": e.page, "stat": e.stat}
+                        for name, e in sorted(entries.items())},
             "site": site,
         }
         self._make_folder()
         _atomic_write(self.folder / "manifest.json",
                       json.dumps(data, separators=(",", ":")).encode())
         keep = {e.page for e in entries.values()}
-        for path in (self.folder / "pages").glob("*"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+        if self.entries:  # pages the previous build used and this one does not
+            for sha in {e.page for e in self.entries.values()} - keep:
+                self.page(sha).unlink(missing_ok=True)
+        else:  # the fingerprint changed: nothing before this build is of use
+            for path in (self.folder / "pages").glob("*"):
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
 
 
 def _atomic_write(target: Path, data: bytes, mode: int = 0o644) -> None:

@@ -30,6 +30,10 @@ class Project:
     def display(self, path: Path) -> str:
         """A path as the user should see it in messages: relative to the project."""
         try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
+        try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)

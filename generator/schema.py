@@ -250,10 +250,10 @@ class Listing:
                    explainer.updated, explainer.language, explainer.file, explainer.slug_line)
 
     def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["published"] = self.published.isoformat()
-        data["updated"] = self.updated.isoformat() if self.updated else None
-        return data
+        return {"slug": self.slug, "title": self.title, "summary": self.summary,
+                "published": self.published.isoformat(),
+                "updated": self.updated.isoformat() if self.updated else None,
+                "language": self.language, "file": self.file, "slug_line": self.slug_line}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Listing:

@@ -50,7 +50,7 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
     """Make `out_dir` hold exactly `files`. `previous` is what the last write returned."""
     _refuse_foreign(out_dir)
     wanted = {path: _sha(content) for path, content in files.items()}
-    if previous and out_dir.is_dir() and _untouched(out_dir, previous):
+    if previous and out_dir.is_dir() and is_untouched(out_dir, previous):
         changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
         removed = sorted(set(previous) - set(wanted))
         if not changed and not removed:
@@ -88,23 +88,32 @@ def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> Stamps:
     return stamps
 
 
-def _untouched(out_dir: Path, previous: Stamps) -> bool:
+def is_untouched(out_dir: Path, previous: Stamps) -> bool:
     """Whether the folder is as the last build left it: no file edited, added or removed."""
-    found = set()
-    for folder, _, names in os.walk(out_dir):
-        relative = os.path.relpath(folder, out_dir)
-        for name in names:
-            found.add(name if relative == "." else f"{relative}/{name}")
-    if found != set(previous) | {MARKER}:
-        return False
+    seen = 0
+
+    def visit(folder: str, prefix: str) -> bool:
+        nonlocal seen
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if not visit(entry.path, path + "/"):
+                        return False
+                    continue
+                if path == MARKER:
+                    continue
+                stamp = previous.get(path)
+                info = entry.stat(follow_symlinks=False)
+                if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[1:]:
+                    return False
+                seen += 1
+        return True
+
     try:
-        for path, (_, size, mtime) in previous.items():
-            info = (out_dir / path).stat()
-            if (info.st_size, info.st_mtime_ns) != (size, mtime):
-                return False
+        return visit(str(out_dir), "") and seen == len(previous)
     except OSError:
         return False
-    return True
 
 
 def _update_in_place(files: Mapping[str, Content], out_dir: Path, changed: list[str],

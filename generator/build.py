@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.article import ArticleParser
-from generator.cache import BuildCache, Entry, file_key, fingerprint, site_key
+from generator.cache import BuildCache, Entry, file_key, fingerprint, site_key, store_page
 from generator.errors import ContentError, Problem
 from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
@@ -170,7 +170,7 @@ def build(project: Project, base_url: str | None = None,
         todo.append(path)
 
     compiled, problems = _compile(project, settings, todo, options,
-                                  cache.folder / "pages" if cache else None)
+                                  cache.folder if cache else None)
     listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
     problems += duplicate_slugs(listings)
     if problems:
@@ -250,9 +250,10 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
 
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
                    store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+    """Check and render some files in this process; with `store` (the cache folder), pages go
+    into the cache and only their names come back."""
     parser = ArticleParser()
-    env = make_environment(project.templates_dir, store.parent / "jinja" if store else None)
-    pages = BuildCache(store.parent, "") if store else None
+    env = make_environment(project.templates_dir, store / "jinja" if store else None)
     compiled, problems = [], []
     for path in paths:
         before = path.stat()
@@ -263,8 +264,8 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        stat = _stat(path, project.seeds_dir / explainer.seed)
-        stat = (before.st_size, before.st_mtime_ns, *stat[2:])
-        compiled.append(_Compiled(project.display(path), _sha(data), stat, explainer.seed,
-                                  Listing.of(explainer), pages.store_page(page) if pages else page))
+        seed_stat = _stat(path, project.seeds_dir / explainer.seed)[2:]
+        compiled.append(_Compiled(
+            project.display(path), _sha(data), (before.st_size, before.st_mtime_ns, *seed_stat),
+            explainer.seed, Listing.of(explainer), store_page(store, page) if store else page))
     return compiled, problems

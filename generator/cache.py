@@ -99,22 +99,6 @@ class BuildCache:
     def page(self, sha: str) -> Path:
         return self.folder / "pages" / sha
 
-    def store_page(self, data: bytes) -> str:
-        """Keep a page (read-only, so an edit to a linked copy cannot change it)."""
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.page(sha)
-        if not target.exists():
-            self._make_folder()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, data, mode=0o444)
-        return sha
-
-    def _make_folder(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        ignore = self.folder / ".gitignore"
-        if not ignore.exists():  # like .pytest_cache: git never sees the cache
-            ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
-
     def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
              key: str) -> None:
         if entries == self.entries and site == self.site and key == self.site_key:
@@ -129,7 +113,7 @@ class BuildCache:
                         for name, e in sorted(entries.items())},
             "site": site,
         }
-        self._make_folder()
+        _make_folder(self.folder)
         _atomic_write(self.folder / "manifest.json",
                       json.dumps(data, separators=(",", ":")).encode())
         keep = {e.page for e in entries.values()}
@@ -140,6 +124,25 @@ class BuildCache:
             for path in (self.folder / "pages").glob("*"):
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
+
+
+def store_page(folder: Path, data: bytes) -> str:
+    """Keep a page in the cache `folder`, read-only so that an edit to a linked copy cannot
+    change it; its name is its SHA-256. Safe to call from several processes at once."""
+    sha = hashlib.sha256(data).hexdigest()
+    target = folder / "pages" / sha
+    if not target.exists():
+        _make_folder(folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(target, data, mode=0o444)
+    return sha
+
+
+def _make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # like .pytest_cache: git never sees the cache
+        ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
 
 
 def _atomic_write(target: Path, data: bytes, mode: int = 0o644) -> None:

@@ -144,38 +144,51 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 0 or more")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="explainer", description="Build sourced, checkable news explainers.")
     parser.add_argument("--version", action="version", version=f"explainer {__version__}")
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+    # --root is accepted after the command too: `explainer build --root ../desk`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=summary)
+
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser("build", help="check all content and write the site")
+    p = command("build", "check all content and write the site")
     p.add_argument("--out", help="output folder (default: site/ in the project)")
     p.add_argument("--base-url", help="address the site is published at (overrides "
                    "base_url in explainer.yaml)")
     p.add_argument("--no-cache", action="store_true",
                    help="check and render every file, ignoring .explainer-cache/")
-    p.add_argument("--jobs", type=int, default=0,
+    p.add_argument("--jobs", type=_count, default=0,
                    help="worker processes for rendering (default: one per core)")
     p.set_defaults(run=_build)
 
-    p = commands.add_parser("check", help="check all content without writing anything")
+    p = command("check", "check all content without writing anything")
     p.set_defaults(run=_check)
 
-    p = commands.add_parser("new", help="start content/<slug>.md from a source article")
+    p = command("new", "start content/<slug>.md from a source article")
     p.add_argument("seed", help="the source article, a UTF-8 text file (copied into seeds/)")
     p.add_argument("--slug", help="the page's slug (default: from the seed's file name)")
     p.set_defaults(run=_new)
 
-    p = commands.add_parser("serve", help="preview the site, rebuilding and reloading on save")
+    p = command("serve", "preview the site, rebuilding and reloading on save")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--bind", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
     p.set_defaults(run=_serve)
 
-    p = commands.add_parser("publish", help="build and commit the site to a gh-pages branch")
+    p = command("publish", "build and commit the site to a gh-pages branch")
     p.add_argument("--remote", default="origin", help="remote to push to (default: origin)")
     p.add_argument("--branch", default="gh-pages", help="branch to commit to (default: gh-pages)")
     p.add_argument("--no-push", action="store_true", help="commit, but do not push")
@@ -185,6 +198,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="address the site is published at")
     p.set_defaults(run=_publish)
 
-    p = commands.add_parser("schema", help="print the JSON Schema of the front matter")
+    p = command("schema", "print the JSON Schema of the front matter")
     p.set_defaults(run=_schema)
     return parser

@@ -213,13 +213,13 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
 
 
 def _stat(path: Path, seed: Path) -> tuple[int, ...]:
-    found = path.stat()
-    try:
-        seed_found = seed.stat()
-        seed_part: tuple[int, ...] = (seed_found.st_size, seed_found.st_mtime_ns)
-    except OSError:
-        seed_part = (-1, -1)
-    return (found.st_size, found.st_mtime_ns, *seed_part)
+    """Size, modification and change times of a content file and its seed: any write to
+    either changes at least one of them."""
+    return (*_times(path.stat()), *_times(seed.stat() if seed.is_file() else None))
+
+
+def _times(found: os.stat_result | None) -> tuple[int, int, int]:
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns) if found else (-1, -1, -1)
 
 
 def _sha(data: bytes) -> str:
@@ -264,8 +264,8 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        seed_stat = _stat(path, project.seeds_dir / explainer.seed)[2:]
+        seed_stat = _stat(path, project.seeds_dir / explainer.seed)[3:]
         compiled.append(_Compiled(
-            project.display(path), _sha(data), (before.st_size, before.st_mtime_ns, *seed_stat),
+            project.display(path), _sha(data), (*_times(before), *seed_stat),
             explainer.seed, Listing.of(explainer), store_page(store, page) if store else page))
     return compiled, problems

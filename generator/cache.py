@@ -23,7 +23,7 @@ from generator.write import Stamps
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 2
+_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ class Entry:
     seed: str
     listing: Listing
     page: str  # SHA-256 of the page, the name of its file in the cache
-    # Size and modification time of the file and its seed when the key was made: while they
-    # stay the same the files are not read again (as git and make decide).
+    # Size, modification and change times of the file and its seed when the key was made:
+    # while they stay the same the files are not read again (as git decides).
     stat: tuple[int, ...]
 
 

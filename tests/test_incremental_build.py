@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -138,3 +139,19 @@ def _replace(path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(project):
+    build(project)
+    path = project.content_dir / f"{FIRST_STORY}.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: proposed", "status: rejected", 1).replace(
+        "    status: under negotiation", "    status: under negotiatio", 1).replace(
+        "language: en", "language: en", 1), encoding="utf-8")
+    edited = path.read_bytes()
+    path.write_bytes(edited + b" " * (before.st_size - len(edited)))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    with pytest.raises(ContentError, match="under negotiatio'"):
+        build(project)

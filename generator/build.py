@@ -155,11 +155,14 @@ def build(project: Project, base_url: str | None = None,
 
     reuse: dict[str, Entry] = {}
     todo: list[Path] = []
+    seed_times = _folder_times(project.seeds_dir) if cache else {}
+    content_times = _folder_times(project.content_dir) if cache else {}
+    prefix = project.display(project.content_dir) + "/"
     for path in paths:
-        name = project.display(path)
+        name = prefix + path.name
         known = cache.entries.get(name) if cache else None
         if cache and known:
-            stat = _stat(path, project.seeds_dir / known.seed)
+            stat = (*content_times[path.name], *seed_times.get(known.seed, (-1, -1, -1)))
             if stat == known.stat:
                 reuse[name] = known
                 continue
@@ -216,6 +219,14 @@ def _stat(path: Path, seed: Path) -> tuple[int, ...]:
     """Size, modification and change times of a content file and its seed: any write to
     either changes at least one of them."""
     return (*_times(path.stat()), *_times(seed.stat() if seed.is_file() else None))
+
+
+def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """_times of every file in a folder, in one pass over it."""
+    if not folder.is_dir():
+        return {}
+    with os.scandir(folder) as entries:
+        return {e.name: _times(e.stat()) for e in entries if e.is_file()}
 
 
 def _times(found: os.stat_result | None) -> tuple[int, int, int]:

@@ -18,11 +18,12 @@ from generator.build import duplicate_slugs, load_explainer, load_settings
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.render import (
+    fixed_files,
+    listing_files,
     make_environment,
     page_path,
     render_explainer,
     render_index,
-    site_files,
 )
 from generator.schema import Explainer, Listing, Settings
 
@@ -104,22 +105,29 @@ class IncrementalSite:
 
     def _render(self, explainers: list[Explainer], settings: Settings, reloaded: set[Path],
                 full: bool) -> tuple[dict[str, bytes], int]:
+        """The whole site after a change: what the change touched is rendered again, the rest
+        is taken from the previous refresh."""
         if full or self._env is None:
             self._env = make_environment(self.project.templates_dir)
         env = self._env
-        wanted = {page_path(e): e for e in explainers}
         listings = [Listing.of(e) for e in explainers]
         files = {"index.html": render_index(env, listings, settings)}
-        files.update(site_files(env, listings, settings, self.project.templates_dir))
+        if full:
+            files.update(fixed_files(env, settings, self.project.templates_dir))
+        else:
+            files.update((path, data) for path, data in self.files.items()
+                         if not path.endswith("/index.html") and path != "index.html")
+        files.update(listing_files(env, listings, settings))
         shown = {self.project.display(p) for p in reloaded}
         count = 1
-        for path, explainer in sorted(wanted.items()):
+        for explainer in explainers:
+            path = page_path(explainer)
             if full or explainer.file in shown or path not in self.files:
                 files[path] = render_explainer(env, explainer, settings)
                 count += 1
             else:
                 files[path] = self.files[path]
-        return files, count
+        return dict(sorted(files.items())), count
 
     def _content_paths(self) -> list[Path]:
         if not self.project.content_dir.is_dir():

@@ -124,24 +124,21 @@ def json_ld(data: dict) -> Markup:
 
 def site_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,
                templates_dir: Path) -> dict[str, bytes]:
-    """Everything but the pages: stylesheet and other static files, robots.txt, the sitemap
-    (which needs absolute addresses, so only with a base URL), and GitHub Pages' files."""
+    """Everything but the pages: see fixed_files and listing_files."""
+    return {**fixed_files(env, settings, templates_dir),
+            **listing_files(env, listings, settings)}
+
+
+def fixed_files(env: jinja2.Environment, settings: Settings,
+                templates_dir: Path) -> dict[str, bytes]:
+    """The files that do not list the explainers: stylesheet and other static files, the 404
+    page, robots.txt, and GitHub Pages' files."""
     static = templates_dir / "static"
     files = {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
              for path in sorted(static.rglob("*")) if path.is_file()}
-    entries = [(page_url(settings, "index.html"), None)] + [
-        (page_url(settings, page_path(e)), e.updated or e.published)
-        for e in index_order(listings)]
-    ordered = index_order(listings)
     with _template_problems(env):
         files["404.html"] = _render(env, "404.html", settings, root="", canonical=None,
                                     lang=settings.language)
-        if settings.base_url:
-            files["sitemap.xml"] = _render(env, "sitemap.xml", settings, entries=entries)
-            newest = max((e.updated or e.published for e in ordered), default=None)
-            files["feed.xml"] = _render(
-                env, "feed.xml", settings, updated=newest.isoformat() if newest else "",
-                entries=[(e, page_url(settings, page_path(e))) for e in ordered])
         files["robots.txt"] = _render(env, "robots.txt", settings,
                                       sitemap=page_url(settings, "sitemap.xml"))
     # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.
@@ -149,6 +146,24 @@ def site_files(env: jinja2.Environment, listings: Sequence[Listing], settings: S
     if settings.custom_domain:
         files["CNAME"] = f"{settings.custom_domain}\n".encode()
     return files
+
+
+def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
+                  settings: Settings) -> dict[str, bytes]:
+    """The sitemap and the feed, which need absolute addresses, so only with a base URL."""
+    if not settings.base_url:
+        return {}
+    ordered = index_order(listings)
+    entries = [(page_url(settings, "index.html"), None)] + [
+        (page_url(settings, page_path(e)), e.updated or e.published) for e in ordered]
+    newest = max((e.updated or e.published for e in ordered), default=None)
+    with _template_problems(env):
+        return {
+            "sitemap.xml": _render(env, "sitemap.xml", settings, entries=entries),
+            "feed.xml": _render(env, "feed.xml", settings,
+                                updated=newest.isoformat() if newest else "",
+                                entries=[(e, page_url(settings, page_path(e))) for e in ordered]),
+        }
 
 
 def _render(env: jinja2.Environment, name: str, settings: Settings, **context: object) -> bytes:

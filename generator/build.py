@@ -54,6 +54,7 @@ class CheckedSite:
 
 @dataclass(frozen=True)
 class BuildResult:
+    settings: Settings
     explainers: int
     files: int
     rendered: int
@@ -189,8 +190,8 @@ def build(project: Project, base_url: str | None = None,
         if inputs == cache.site_key and is_untouched(project.out_dir, cache.site):
             # Same inputs as the build that wrote this folder, which nobody has touched since.
             cache.save(project, entries, cache.site, inputs)
-            return BuildResult(len(listings), len(cache.site), len(compiled), project.out_dir,
-                               Written("unchanged", 0, 0, cache.site))
+            return BuildResult(settings, len(listings), len(cache.site), len(compiled),
+                               project.out_dir, Written("unchanged", 0, 0, cache.site))
 
     env = make_environment(project.templates_dir, cache.folder / "jinja" if cache else None)
     files: dict[str, Content] = {"index.html": render_index(env, listings, settings)}
@@ -206,7 +207,8 @@ def build(project: Project, base_url: str | None = None,
     written = write_site(files, project.out_dir, cache.site if cache else None)
     if cache:
         cache.save(project, entries, written.stamps, site_key(cache.fingerprint, entries))
-    return BuildResult(len(listings), len(files), len(compiled), project.out_dir, written)
+    return BuildResult(settings, len(listings), len(files), len(compiled), project.out_dir,
+                       written)
 
 
 def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str) -> str:

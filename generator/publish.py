@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildResult, build, load_settings
+from generator.build import BuildResult, build
 from generator.project import Project
+from generator.schema import Settings
 
 # What a published site is made from: a change to any of these must be committed first.
 SOURCES = ("content", "seeds", "templates", "explainer.yaml")
@@ -89,7 +90,7 @@ def publish(project: Project, *, remote: str = "origin", branch: str = "gh-pages
     if push:
         git(repo, "push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
     return Published(commit, parent, branch, remote if push else None,
-                     _address(project, repo, remote, base_url), result)
+                     _address(result.settings, repo, remote), result)
 
 
 def _parent_after_fetch(repo: Path, remote: str, branch: str, local: str | None) -> str | None:
@@ -131,10 +132,9 @@ def _default_message(source: str | None, dirty: bool) -> str:
             f"Built by explainer {__version__}.")
 
 
-def _address(project: Project, repo: Path, remote: str, base_url: str | None) -> str | None:
+def _address(settings: Settings, repo: Path, remote: str) -> str | None:
     """Where the site will appear: the settings' base URL, the custom domain, or the address
     GitHub Pages gives a github.com remote."""
-    settings = load_settings(project, base_url)
     if settings.base_url:
         return settings.base_url
     if settings.custom_domain:

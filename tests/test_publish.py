@@ -187,3 +187,21 @@ def test_every_internal_link_resolves_under_a_project_sub_path(project, tmp_path
         assert len(seen) >= 3
     finally:
         server.shutdown()
+
+
+@pytest.mark.parametrize(("url", "address"), [
+    ("git@github.com:Desk/explainers.git", "https://desk.github.io/explainers/"),
+    ("https://github.com/desk/desk.github.io", "https://desk.github.io/"),
+    ("/srv/git/explainers.git", None),
+])
+def test_the_address_github_pages_will_use_is_printed(repo, capsys, url, address):
+    project, _ = repo
+    (project.root / "explainer.yaml").write_text("title: Test explainers\n")
+    run(project.root, "commit", "--quiet", "-am", "No custom domain")
+    run(project.root, "remote", "set-url", "origin", url)
+    assert main(["--root", str(project.root), "publish", "--no-push"]) == 0
+    out = capsys.readouterr().out
+    if address:
+        assert f"The site will appear at {address}" in out
+    else:
+        assert "will appear" not in out

@@ -198,3 +198,25 @@ def test_busy_port_gives_a_clear_message_and_a_hint(project, capsys):
                                f"(is another preview running?); try --port {port + 1}")
     finally:
         taken.close()
+
+
+def test_a_new_file_appears_and_a_removed_one_disappears(server, project):
+    second = project.content_dir / "second.md"
+    text = story_text(project).replace("slug: trump-putin-phased-ceasefire-call",
+                                       "slug: second-copy", 1)
+    reload_after(server, lambda: second.write_text(text, encoding="utf-8"))
+    assert fetch(server, "second-copy/")[0] == 200
+    assert "second-copy/index.html" in fetch(server, "")[1]
+    reload_after(server, second.unlink)
+    assert fetch(server, "second-copy/")[0] == 404
+    assert "second-copy" not in fetch(server, "")[1]
+
+
+def test_a_broken_template_is_shown_until_fixed(server, project):
+    partial = project.templates_dir / "partials" / "summary.html"
+    good = partial.read_text(encoding="utf-8")
+    reload_after(server, lambda: partial.write_text("{% if %}\n" + good, encoding="utf-8"))
+    status, page = fetch(server, PAGE)
+    assert status == 500 and "templates/partials/summary.html:1: template:" in page
+    reload_after(server, lambda: partial.write_text(good, encoding="utf-8"))
+    assert fetch(server, PAGE)[0] == 200

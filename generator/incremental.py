@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from generator.article import ArticleParser
-from generator.build import duplicate_slugs, load_explainer, load_settings
+from generator.build import content_files, duplicate_slugs, load_explainer, load_settings
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.render import (
@@ -57,9 +57,13 @@ class IncrementalSite:
             except ContentError as err:
                 self._settings = err
         reload: set[Path] = set()
+        folder_problems: list[Problem] = []
         if changed is None:
             self._entries.clear()
-            reload = set(self._content_paths())
+            try:
+                reload = set(content_files(self.project))
+            except ContentError as err:  # no content folder, or no files in it
+                folder_problems = err.problems
         reload |= content
         if seeds:
             reload |= {path for path, entry in self._entries.items()
@@ -79,9 +83,7 @@ class IncrementalSite:
         problems += duplicate_slugs(explainers)
         if isinstance(self._settings, ContentError):
             problems += self._settings.problems
-        if not self._entries and changed is None:
-            problems.append(Problem("content/", None, None, "folder",
-                                    "no .md files to build; start one with 'explainer new'"))
+        problems += folder_problems
         reloaded = tuple(self.project.display(p) for p in sorted(reload))
         if problems:
             self.problems = sorted(problems, key=str)
@@ -128,11 +130,6 @@ class IncrementalSite:
             else:
                 files[path] = self.files[path]
         return dict(sorted(files.items())), count
-
-    def _content_paths(self) -> list[Path]:
-        if not self.project.content_dir.is_dir():
-            return []
-        return sorted(self.project.content_dir.glob("*.md"))
 
     def _classify(self, changed: Iterable[Path] | None
                   ) -> tuple[set[Path], set[str], bool, bool]:

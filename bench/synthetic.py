@@ -87,11 +87,15 @@ sources:
 
 
 def make_project(root: Path, count: int) -> Path:
-    """Write content/, seeds/ and a copy of the real templates/ under root."""
+    """Write content/, seeds/, settings with a base URL (so the sitemap and the feed are built
+    too) and a copy of the real templates/ under root."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "seeds").mkdir(exist_ok=True)
     if not (root / "templates").exists():
         shutil.copytree(REPO / "templates", root / "templates")
+    (root / "explainer.yaml").write_text(
+        "title: Synthetic newsroom\nbase_url: https://newsroom.example/explainers/\n"
+        "publisher: Synthetic Newsroom\n", encoding="utf-8")
     for n in range(count):
         rng = random.Random(n * 7919)
         paragraphs, headings = _article(rng)

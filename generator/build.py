@@ -8,10 +8,10 @@ rest over all cores, and writes only the files whose bytes changed.
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import hashlib
 import multiprocessing
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +29,12 @@ from generator.render import (
     page_path,
     render_explainer,
     render_index,
+    render_listing_item,
     site_files,
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import validate, validate_settings, with_base_url
-from generator.write import Content, Written, is_untouched, write_site
+from generator.write import Content, Stamps, Written, is_untouched, write_site
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
@@ -63,14 +64,21 @@ class BuildResult:
 
 
 def content_files(project: Project) -> list[Path]:
+    return [project.content_dir / name for name in _content_times(project)]
+
+
+def _content_times(project: Project) -> dict[str, tuple[int, int, int]]:
+    """Each content file's name, in order, with _times of it, from one pass over the folder."""
     if not project.content_dir.is_dir():
         raise ContentError([Problem("content/", None, None, "folder",
                                     f"no content folder at {project.content_dir}")])
-    files = sorted(project.content_dir.glob("*.md"))
-    if not files:
+    # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
+    found = {name: times for name, times in _folder_times(project.content_dir).items()
+             if name.endswith(".md") and not name.startswith(".")}
+    if not found:
         raise ContentError([Problem("content/", None, None, "folder",
                                     "no .md files to build; start one with 'explainer new'")])
-    return files
+    return dict(sorted(found.items()))
 
 
 def load_settings(project: Project, base_url: str | None = None) -> Settings:
@@ -144,6 +152,7 @@ class _Compiled:
     stat: tuple[int, ...]  # size and time of the file and its seed, taken before reading
     seed: str
     listing: Listing
+    item: str  # its entry on the home page
     page: bytes | str  # the page, or its SHA-256 once stored in the cache
 
 
@@ -151,27 +160,28 @@ def build(project: Project, base_url: str | None = None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     """Check everything, render every page that changed, then write what differs."""
     settings = load_settings(project, base_url)
-    paths = content_files(project)
+    content_times = _content_times(project)
     cache = BuildCache.open(project, fingerprint(project, settings)) if options.cache else None
 
     reuse: dict[str, Entry] = {}
     todo: list[Path] = []
     seed_times = _folder_times(project.seeds_dir) if cache else {}
-    content_times = _folder_times(project.content_dir) if cache else {}
     prefix = project.display(project.content_dir) + "/"
-    for path in paths:
-        name = prefix + path.name
+    missing = (-1, -1, -1)
+    for file_name, times in content_times.items():
+        name = prefix + file_name
         known = cache.entries.get(name) if cache else None
         if cache and known:
-            stat = (*content_times[path.name], *seed_times.get(known.seed, (-1, -1, -1)))
+            stat = (*times, *seed_times.get(known.seed, missing))
             if stat == known.stat:
                 reuse[name] = known
                 continue
+            path = project.content_dir / file_name
             key = _key(cache.fingerprint, project, name, _sha(path.read_bytes()), known.seed)
             if key == known.key:
-                reuse[name] = dataclasses.replace(known, stat=stat)
+                reuse[name] = known._replace(stat=stat)
                 continue
-        todo.append(path)
+        todo.append(project.content_dir / file_name)
 
     compiled, problems = _compile(project, settings, todo, options,
                                   cache.folder if cache else None)
@@ -185,16 +195,20 @@ def build(project: Project, base_url: str | None = None,
         for item in compiled:
             assert isinstance(item.page, str)
             key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
-            entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat)
+            entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat,
+                                       item.item)
         inputs = site_key(cache.fingerprint, entries)
         if inputs == cache.site_key and is_untouched(project.out_dir, cache.site):
             # Same inputs as the build that wrote this folder, which nobody has touched since.
             cache.save(project, entries, cache.site, inputs)
-            return BuildResult(settings, len(listings), len(cache.site), len(compiled),
-                               project.out_dir, Written("unchanged", 0, 0, cache.site))
+            return BuildResult(settings, len(listings), _file_count(cache.site),
+                               len(compiled), project.out_dir,
+                               Written("unchanged", 0, 0, cache.site))
 
     env = make_environment(project.templates_dir, cache.folder / "jinja" if cache else None)
-    files: dict[str, Content] = {"index.html": render_index(env, listings, settings)}
+    items = {e.listing.slug: e.item for e in entries.values()}
+    items.update((c.listing.slug, c.item) for c in compiled)
+    files: dict[str, Content] = {"index.html": render_index(env, listings, items, settings)}
     for item in compiled:
         if isinstance(item.page, bytes):
             files[page_path(item.listing)] = item.page
@@ -211,6 +225,10 @@ def build(project: Project, base_url: str | None = None,
                        written)
 
 
+def _file_count(stamps: Stamps) -> int:
+    return sum(1 for path in stamps if not path.endswith("/"))
+
+
 def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str) -> str:
     seed_path = project.seeds_dir / seed
     seed_bytes = seed_path.read_bytes() if seed and seed_path.is_file() else None
@@ -224,11 +242,25 @@ def _stat(path: Path, seed: Path) -> tuple[int, ...]:
 
 
 def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """_times of every file in a folder, in one pass over it."""
-    if not folder.is_dir():
+    """_times of every file in a folder, looked up from the folder's descriptor (cheaper than
+    a full path per file when there are thousands)."""
+    try:
+        names = os.listdir(folder)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
         return {}
-    with os.scandir(folder) as entries:
-        return {e.name: _times(e.stat()) for e in entries if e.is_file()}
+    times = {}
+    try:
+        for name in names:
+            try:
+                found = os.stat(name, dir_fd=descriptor)
+            except FileNotFoundError:  # deleted while we look
+                continue
+            if stat.S_ISREG(found.st_mode):
+                times[name] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+    finally:
+        os.close(descriptor)
+    return times
 
 
 def _times(found: os.stat_result | None) -> tuple[int, int, int]:
@@ -242,6 +274,8 @@ def _sha(data: bytes) -> str:
 def _compile(project: Project, settings: Settings, paths: list[Path], options: BuildOptions,
              store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render the files, across worker processes when there are many."""
+    if not paths:
+        return [], []
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
         return _compile_chunk(project, settings, paths, options.fast_yaml, store)
@@ -273,12 +307,14 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         data = path.read_bytes()
         try:
             explainer = load_explainer(project, path, parser, fast_yaml, data)
+            listing = Listing.of(explainer)
             page = render_explainer(env, explainer, settings)
+            item = render_listing_item(env, listing, settings)
         except ContentError as err:
             problems.extend(err.problems)
             continue
         seed_stat = _stat(path, project.seeds_dir / explainer.seed)[3:]
         compiled.append(_Compiled(
             project.display(path), _sha(data), (*_times(before), *seed_stat),
-            explainer.seed, Listing.of(explainer), store_page(store, page) if store else page))
+            explainer.seed, listing, item, store_page(store, page) if store else page))
     return compiled, problems

@@ -5,29 +5,39 @@ seed, and a fingerprint of what every page depends on (the generator's version a
 template, partial and static file, and the settings). Change any of them and the key changes,
 so a stale page is never served. Pages are kept as files named by their SHA-256, linked into
 the site rather than copied.
+
+The manifest is read and written on every build, so it is marshal, not JSON: plain tuples,
+strings and numbers, several times faster to read and write than JSON and, unlike pickle,
+unable to run code. Its format is tied to the Python version that wrote it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
+import marshal
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import __version__
 from generator.project import Project
 from generator.schema import Listing, Settings
-from generator.write import Stamps
+from generator.write import Linked, Stamps
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 3
+_FORMAT = 4
+_MANIFEST = "manifest.marshal"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """What the cache knows of one content file. (A named tuple: thousands are read per
+    build.)"""
+
     key: str
     seed: str
     listing: Listing
@@ -35,6 +45,20 @@ class Entry:
     # Size, modification and change times of the file and its seed when the key was made:
     # while they stay the same the files are not read again (as git decides).
     stat: tuple[int, ...]
+    item: str  # the explainer's entry on the home page (partials/listing.html), as HTML
+
+    def to_row(self) -> tuple:
+        return (self.key, self.seed, self.listing.to_row(), self.page, self.stat, self.item)
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Entry:
+        key, seed, listing, page, stat, item = row
+        return cls(key, seed, Listing.from_row(listing), page, stat, item)
+
+
+def _header() -> str:
+    # marshal's format may change between Python versions: another version starts afresh.
+    return f"explainer {__version__} cache {_FORMAT} python {sys.version_info[:2]}"
 
 
 def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
@@ -47,7 +71,7 @@ def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
 
 def fingerprint(project: Project, settings: Settings) -> str:
     """A hash of everything every page depends on."""
-    digest = hashlib.sha256(f"explainer {__version__} cache {_FORMAT}\n".encode())
+    digest = hashlib.sha256(f"{_header()}\n".encode())
     for folder in (_GENERATOR, project.templates_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()
                            and "__pycache__" not in p.parts):
@@ -73,53 +97,44 @@ class BuildCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     site: Stamps = field(default_factory=dict)
     site_key: str = ""
+    _rows: dict[str, tuple] = field(default_factory=dict)  # the entries as read
 
     @classmethod
     def open(cls, project: Project, fingerprint_: str) -> BuildCache:
         folder = project.root / FOLDER
         cache = cls(folder, fingerprint_)
         try:
-            data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cache
-        if data.get("format") != _FORMAT:
-            return cache
-        if data.get("out_dir") == str(project.out_dir):
-            cache.site = {path: tuple(stamp) for path, stamp in data.get("site", {}).items()}
-            cache.site_key = data.get("site_key", "")
-        if data.get("fingerprint") == fingerprint_:
-            stored = set(os.listdir(folder / "pages")) if (folder / "pages").is_dir() else set()
-            cache.entries = {
-                name: Entry(e["key"], e["seed"], Listing.from_json(e["listing"]), e["page"],
-                            tuple(e["stat"]))
-                for name, e in data.get("entries", {}).items() if e["page"] in stored
-            }
+            data = marshal.loads((folder / _MANIFEST).read_bytes())
+            header, out_dir, site, key, stored_fingerprint, rows = data
+            if header != _header():
+                return cache
+            if out_dir == str(project.out_dir):
+                cache.site, cache.site_key = site, key
+            if stored_fingerprint == fingerprint_:
+                stored = set(os.listdir(folder / "pages"))
+                cache._rows = {name: row for name, row in rows.items() if row[3] in stored}
+                cache.entries = {name: Entry.from_row(row) for name, row in cache._rows.items()}
+        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+            return BuildCache(folder, fingerprint_)  # no cache, or not one this version reads
         return cache
 
-    def page(self, sha: str) -> Path:
-        return self.folder / "pages" / sha
+    def page(self, sha: str) -> Linked:
+        return Linked(sha, os.path.join(self.folder, "pages", sha))
 
     def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
              key: str) -> None:
         if entries == self.entries and site == self.site and key == self.site_key:
             return  # nothing new to remember
-        data = {
-            "format": _FORMAT,
-            "fingerprint": self.fingerprint,
-            "out_dir": str(project.out_dir),
-            "site_key": key,
-            "entries": {name: {"key": e.key, "seed": e.seed, "listing": e.listing.to_json(),
-                               "page": e.page, "stat": e.stat}
-                        for name, e in sorted(entries.items())},
-            "site": site,
-        }
+        rows = {name: self._rows[name] if self.entries.get(name) is e else e.to_row()
+                for name, e in sorted(entries.items())}
+        data = (_header(), str(project.out_dir), site, key, self.fingerprint, rows)
         _make_folder(self.folder)
-        _atomic_write(self.folder / "manifest.json",
-                      json.dumps(data, separators=(",", ":")).encode())
+        _atomic_write(self.folder / _MANIFEST, marshal.dumps(data))
         keep = {e.page for e in entries.values()}
         if self.entries:  # pages the previous build used and this one does not
             for sha in {e.page for e in self.entries.values()} - keep:
-                self.page(sha).unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.page(sha).path)
         else:  # the fingerprint changed: nothing before this build is of use
             for path in (self.folder / "pages").glob("*"):
                 if path.name not in keep:

@@ -24,6 +24,7 @@ from generator.render import (
     page_path,
     render_explainer,
     render_index,
+    render_listing_item,
 )
 from generator.schema import Explainer, Listing, Settings
 
@@ -45,6 +46,7 @@ class IncrementalSite:
     _entries: dict[Path, Explainer | ContentError] = field(default_factory=dict)
     _parser: ArticleParser = field(default_factory=ArticleParser)
     _env: jinja2.Environment | None = None
+    _items: dict[str, str] = field(default_factory=dict)  # home page entries by slug
     _settings: Settings | ContentError = field(default_factory=Settings)
     _stale_render: bool = True
 
@@ -113,14 +115,20 @@ class IncrementalSite:
             self._env = make_environment(self.project.templates_dir)
         env = self._env
         listings = [Listing.of(e) for e in explainers]
-        files = {"index.html": render_index(env, listings, settings)}
+        shown = {self.project.display(p) for p in reloaded}
+        if full:
+            self._items.clear()
+        for listing in listings:
+            if listing.file in shown or listing.slug not in self._items:
+                self._items[listing.slug] = render_listing_item(env, listing, settings)
+        self._items = {listing.slug: self._items[listing.slug] for listing in listings}
+        files = {"index.html": render_index(env, listings, self._items, settings)}
         if full:
             files.update(fixed_files(env, settings, self.project.templates_dir))
         else:
             files.update((path, data) for path, data in self.files.items()
                          if not path.endswith("/index.html") and path != "index.html")
         files.update(listing_files(env, listings, settings))
-        shown = {self.project.display(p) for p in reloaded}
         count = 1
         for explainer in explainers:
             path = page_path(explainer)

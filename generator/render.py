@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +17,8 @@ from markupsafe import Markup
 from generator.errors import ContentError, Problem
 from generator.schema import Explainer, Listing, Settings, Source
 
+# A feed is polled over and over by readers that only want what is new.
+FEED_ENTRIES = 50
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -65,11 +67,25 @@ def page_url(settings: Settings, path: str) -> str | None:
     return settings.base_url + path.removesuffix("index.html")
 
 
-def render_index(env: jinja2.Environment, listings: Sequence[Listing],
-                 settings: Settings) -> bytes:
+def render_listing_item(env: jinja2.Environment, listing: Listing, settings: Settings) -> str:
+    """An explainer's entry on the home page. Rendered with its page and kept in the build
+    cache, so the home page of a large site is joined from entries, not rendered from scratch
+    after every edit."""
     with _template_problems(env):
-        return _render(env, "index.html", settings, root="", explainers=index_order(listings),
-                       lang=settings.language, canonical=page_url(settings, "index.html"))
+        return env.get_template("partials/listing.html").render(site=settings, e=listing,
+                                                                 root="")
+
+
+def render_index(env: jinja2.Environment, listings: Sequence[Listing],
+                 items: Mapping[str, str], settings: Settings) -> bytes:
+    """The home page; `items` holds render_listing_item's HTML for each listing's slug. The
+    template gets them joined in order as `entries`, and the listings as `explainers`."""
+    ordered = index_order(listings)
+    entries = Markup("".join(items[listing.slug] for listing in ordered))
+    with _template_problems(env):
+        return _render(env, "index.html", settings, root="", explainers=ordered,
+                       entries=entries, lang=settings.language,
+                       canonical=page_url(settings, "index.html"))
 
 
 def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Settings) -> bytes:
@@ -154,19 +170,23 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
 
 def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
                   settings: Settings) -> dict[str, bytes]:
-    """The sitemap and the feed, which need absolute addresses, so only with a base URL."""
+    """The sitemap (every page) and the feed (the newest FEED_ENTRIES), which need absolute
+    addresses, so only with a base URL."""
     if not settings.base_url:
         return {}
     ordered = index_order(listings)
-    entries = [(page_url(settings, "index.html"), None)] + [
-        (page_url(settings, page_path(e)), e.updated or e.published) for e in ordered]
+    # Plain strings, formatted here: the sitemap's loop runs once per explainer.
+    entries = [(page_url(settings, "index.html"), "")] + [
+        (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
+        for e in ordered]
     newest = max((e.updated or e.published for e in ordered), default=None)
     with _template_problems(env):
         return {
             "sitemap.xml": _render(env, "sitemap.xml", settings, entries=entries),
             "feed.xml": _render(env, "feed.xml", settings,
                                 updated=newest.isoformat() if newest else "",
-                                entries=[(e, page_url(settings, page_path(e))) for e in ordered]),
+                                entries=[(e, page_url(settings, page_path(e)))
+                                         for e in ordered[:FEED_ENTRIES]]),
         }
 
 

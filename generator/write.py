@@ -18,18 +18,30 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 MARKER = ".explainer-site"
 _MARKER_TEXT = b"This folder is written by `explainer build`; its contents are replaced on build.\n"
+
+
+class Linked(NamedTuple):
+    """A file of the build cache, to be linked into the site rather than copied."""
+
+    sha: str  # SHA-256 of its bytes
+    path: str
+
+
 # What a build may put in a site: bytes to write, or a file of the build cache to link.
-Content = bytes | Path
-# For each file of a written site: its SHA-256, size and modification time, to notice whether
-# the folder is still exactly as written.
+Content = bytes | Linked
+# For each file of a written site: its SHA-256, size and modification time; for each folder
+# (a key ending in "/", the site itself "/"): its modification time, which any file added,
+# removed or renamed in it changes. Together they tell whether the site is still as written.
 Stamps = dict[str, tuple[str, int, int]]
 
 
@@ -52,21 +64,26 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
     wanted = {path: _sha(content) for path, content in files.items()}
     if previous and out_dir.is_dir() and is_untouched(out_dir, previous):
         changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
-        removed = sorted(set(previous) - set(wanted))
+        removed = sorted(p for p in previous if p not in wanted and not p.endswith("/"))
         if not changed and not removed:
             return Written("unchanged", 0, 0, previous)
         if len(changed) + len(removed) <= max(20, len(wanted) // 10):
+            folders = _folders_of(wanted)
             _update_in_place(files, out_dir, changed, removed)
-            stamps = {p: s for p, s in previous.items() if p in wanted and p not in changed}
+            touched = _folders_of([*changed, *removed])
+            stamps = {p: s for p, s in previous.items()
+                      if (p in wanted and p not in changed) or p in folders}
             stamps.update(_stamp(out_dir, changed, wanted))
+            stamps.update(_stamp(out_dir, sorted(touched & folders), wanted))
             return Written("updated in place", len(changed), len(removed), stamps)
     _replace(files, out_dir)
-    return Written("replaced", len(files), 0, _stamp(out_dir, list(wanted), wanted))
+    return Written("replaced", len(files), 0,
+                   _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
 
 
 def _sha(content: Content) -> str:
-    if isinstance(content, Path):
-        return content.name  # cache files are named by their SHA-256
+    if isinstance(content, Linked):
+        return content.sha
     return hashlib.sha256(content).hexdigest()
 
 
@@ -75,45 +92,63 @@ def _put(content: Content, target: Path) -> None:
         target.write_bytes(content)
         return
     try:
-        os.link(content, target)
+        os.link(content.path, target)
     except OSError:  # another file system, or links not allowed: copy instead
-        shutil.copyfile(content, target)
+        shutil.copyfile(content.path, target)
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder holding one of the paths, up to the site itself ("/")."""
+    folders = {"/"}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    return folders
 
 
 def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> Stamps:
     stamps = {}
-    for path in paths:
-        info = (out_dir / path).stat()
-        stamps[path] = (wanted[path], info.st_size, info.st_mtime_ns)
+    with _opened(out_dir) as folder:
+        for path in paths:
+            info = os.lstat(_relative(path), dir_fd=folder)
+            stamps[path] = (wanted.get(path, ""), info.st_size, info.st_mtime_ns)
     return stamps
 
 
-def is_untouched(out_dir: Path, previous: Stamps) -> bool:
-    """Whether the folder is as the last build left it: no file edited, added or removed."""
-    seen = 0
+def _relative(path: str) -> str:
+    """A stamp's key as a path relative to the site ("/" is the site itself)."""
+    return path.rstrip("/") or "."
 
-    def visit(folder: str, prefix: str) -> bool:
-        nonlocal seen
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                path = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if not visit(entry.path, path + "/"):
-                        return False
-                    continue
-                if path == MARKER:
-                    continue
-                stamp = previous.get(path)
-                info = entry.stat(follow_symlinks=False)
-                if stamp is None or (info.st_size, info.st_mtime_ns) != stamp[1:]:
-                    return False
-                seen += 1
-        return True
 
+@contextlib.contextmanager
+def _opened(folder: Path) -> Iterator[int]:
+    """The folder as a descriptor: paths looked up from it are not walked from / each time,
+    which is most of a stat's cost over thousands of files."""
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        return visit(str(out_dir), "") and seen == len(previous)
+        yield descriptor
+    finally:
+        os.close(descriptor)
+
+
+def is_untouched(out_dir: Path, previous: Stamps) -> bool:
+    """Whether the folder is as the last build left it: no file edited, added or removed.
+    One stat per file and per folder, no listing: a folder's time changes with its entries."""
+    if "/" not in previous:
+        return False  # stamps from before folders were stamped cannot tell
+    try:
+        with _opened(out_dir) as folder:
+            for path, (_, size, mtime) in previous.items():
+                info = os.lstat(_relative(path), dir_fd=folder)
+                if path.endswith("/"):
+                    if info.st_mtime_ns != mtime or not stat.S_ISDIR(info.st_mode):
+                        return False
+                elif (info.st_size, info.st_mtime_ns) != (size, mtime) \
+                        or not stat.S_ISREG(info.st_mode):
+                    return False
     except OSError:
         return False
+    return True
 
 
 def _update_in_place(files: Mapping[str, Content], out_dir: Path, changed: list[str],

@@ -155,3 +155,36 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(project):
     assert path.stat().st_size == before.st_size
     with pytest.raises(ContentError, match="under negotiatio'"):
         build(project)
+
+
+@pytest.mark.parametrize("stray", [f"{FIRST_STORY}/notes.html", "drafts/index.html"])
+def test_a_file_added_to_the_site_by_hand_is_removed_by_the_next_build(project, stray):
+    build(project)
+    cold = tree_hash(project.out_dir)
+    (project.out_dir / stray).parent.mkdir(exist_ok=True)
+    (project.out_dir / stray).write_text("added by hand")
+    result = build(project)
+    assert result.written.how == "replaced"
+    assert tree_hash(project.out_dir) == cold
+
+
+def test_the_home_page_entry_is_rendered_with_its_partial_and_follows_edits(project):
+    build(project)
+    listing = project.templates_dir / "partials" / "listing.html"
+    _replace(listing, "<p>{{ e.summary }}</p>", "<p class=\"teaser\">{{ e.summary }}</p>")
+    assert build(project).rendered == 1, "the partial must invalidate the cached entries"
+    write_story(project, set_top_level(story_text(project), "summary", "Changed <summary>."))
+    build(project)
+    home = (project.out_dir / "index.html").read_text(encoding="utf-8")
+    assert '<p class="teaser">Changed &lt;summary&gt;.</p>' in home
+
+
+def test_a_damaged_cache_is_ignored_and_rebuilt(project):
+    build(project)
+    cold = tree_hash(project.out_dir)
+    for manifest in (project.root / ".explainer-cache").glob("manifest*"):
+        manifest.write_bytes(b"\x00not a manifest")
+    result = build(project)
+    assert result.rendered == 1
+    assert tree_hash(project.out_dir) == cold
+    assert build(project).written.how == "unchanged"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 
+from bench.synthetic import make_project
 from generator.build import build
 from generator.cli import main
 from generator.errors import ContentError
+from generator.project import Project
+from generator.render import FEED_ENTRIES
 from tests.conftest import FIRST_STORY
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -69,3 +73,23 @@ def test_settings_mistakes_are_reported_with_their_line(project, capsys):
 def test_a_bad_base_url_flag_is_refused(project):
     with pytest.raises(ContentError, match="'javascript:x' is not a web address"):
         build(project, base_url="javascript:x")
+
+
+def test_the_feed_holds_the_newest_fifty_and_the_sitemap_every_page(tmp_path):
+    project = Project.at(make_project(tmp_path / "many", FEED_ENTRIES + 5))
+    build(project)
+    base = "https://newsroom.example/explainers/"
+    texts = [p.read_text(encoding="utf-8") for p in project.content_dir.glob("*.md")]
+    listed = sorted((-date.fromisoformat(_field(t, "published")).toordinal(), _field(t, "slug"))
+                    for t in texts)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(project.out_dir / "feed.xml").getroot()
+    assert [e.findtext(f"{atom}id") for e in feed.findall(f"{atom}entry")] == [
+        f"{base}{slug}/" for _, slug in listed[:50]], "the newest fifty, newest first"
+    sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
+    urls = {u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in sitemap}
+    assert urls == {base} | {f"{base}{slug}/" for _, slug in listed}
+
+
+def _field(text: str, name: str) -> str:
+    return text.split(f"\n{name}: ", 1)[1].split("\n", 1)[0]

@@ -18,7 +18,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -145,11 +144,14 @@ def store_page(folder: Path, data: bytes) -> str:
     """Keep a page in the cache `folder`, read-only so that an edit to a linked copy cannot
     change it; its name is its SHA-256. Safe to call from several processes at once."""
     sha = hashlib.sha256(data).hexdigest()
-    target = folder / "pages" / sha
-    if not target.exists():
-        _make_folder(folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, data, mode=0o444)
+    target = os.path.join(folder, "pages", sha)
+    if not os.path.exists(target):
+        try:
+            _atomic_write(target, data, mode=0o444)
+        except FileNotFoundError:  # the first page of this cache
+            _make_folder(folder)
+            os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
+            _atomic_write(target, data, mode=0o444)
     return sha
 
 
@@ -160,13 +162,21 @@ def _make_folder(folder: Path) -> None:
         ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
 
 
-def _atomic_write(target: Path, data: bytes, mode: int = 0o644) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+def _atomic_write(target: Path | str, data: bytes, mode: int = 0o644) -> None:
+    """Write beside the target, then rename over it: readers see the old file or the new one.
+    The temporary name is unique per process and target, so no random names are needed."""
+    temporary = f"{target}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        handle = os.open(temporary, flags, mode)
+    except FileExistsError:  # left by an interrupted process that had the same id
+        os.unlink(temporary)
+        handle = os.open(temporary, flags, mode)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         raise

@@ -76,3 +76,20 @@ def test_normalize_folds_only_marks_dashes_and_space():
        | st.text())
 def test_fast_and_offset_tracking_normalisation_agree(text):
     assert normalize(text) == _normalize_with_offsets(text)[0]
+
+
+_MARKDOWN_PIECES = ["word", "U.S.", " ", "\n", "\n\n", "*", "**", "_", "`", "\\", "[", "]",
+                    "(", ")", "<", ">", "https://example.org", "a@b.org", "# ", "- ", "1. ",
+                    "> ", "    ", "&amp;", "!", ":", "\"", "“", "[x]: https://example.org\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=40).map("".join))
+def test_skipping_plain_text_in_the_inline_stage_changes_nothing(body):
+    """Text without inline syntax skips Python-Markdown's inline patterns; the result must be
+    what running every pattern over it gives."""
+    fast = ArticleParser()
+    full = ArticleParser()
+    full._md.treeprocessors.deregister("plain_text")
+    ours, theirs = fast.parse(body), full.parse(body)
+    assert (ours.html, ours.text, ours.blocks) == (theirs.html, theirs.text, theirs.blocks)

@@ -113,7 +113,7 @@ class BuildCache:
                 stored = set(os.listdir(folder / "pages"))
                 cache._rows = {name: row for name, row in rows.items() if row[3] in stored}
                 cache.entries = {name: Entry.from_row(row) for name, row in cache._rows.items()}
-        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
             return BuildCache(folder, fingerprint_)  # no cache, or not one this version reads
         return cache
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
@@ -179,11 +180,17 @@ def test_the_home_page_entry_is_rendered_with_its_partial_and_follows_edits(proj
     assert '<p class="teaser">Changed &lt;summary&gt;.</p>' in home
 
 
-def test_a_damaged_cache_is_ignored_and_rebuilt(project):
+@pytest.mark.parametrize("damage", [
+    lambda data: b"\x00not a manifest",
+    lambda data: data[:len(data) // 2],
+    lambda data: marshal.dumps([1, 2, 3]),
+    lambda data: marshal.dumps((*marshal.loads(data)[:5], [("not", "rows")])),
+], ids=["garbage", "truncated", "another shape", "rows of another shape"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     build(project)
     cold = tree_hash(project.out_dir)
     for manifest in (project.root / ".explainer-cache").glob("manifest*"):
-        manifest.write_bytes(b"\x00not a manifest")
+        manifest.write_bytes(damage(manifest.read_bytes()))
     result = build(project)
     assert result.rendered == 1
     assert tree_hash(project.out_dir) == cold

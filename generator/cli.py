@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.build import BuildOptions, build, check
@@ -17,8 +17,10 @@ from generator.publish import PublishError, publish
 from generator.scaffold import new_content
 from generator.schema import SLUG
 from generator.schema_json import json_schema_text
-from generator.serve import PortInUse, PreviewServer
 from generator.write import UnsafeOutputError
+
+if TYPE_CHECKING:
+    from generator.serve import PreviewServer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +96,12 @@ def _new(project: Project, args: argparse.Namespace) -> int:
 
 
 def _serve(project: Project, args: argparse.Namespace) -> int:
+    # Imported here: the preview's web server and event loop are a tenth of a second of
+    # start-up that build, check and the rest do not need.
+    import asyncio
+
+    from generator.serve import PortInUse, PreviewServer
+
     try:
         server = PreviewServer(project, host=args.bind, port=args.port)
     except PortInUse as err:

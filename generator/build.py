@@ -34,7 +34,7 @@ from generator.render import (
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import validate, validate_settings, with_base_url
-from generator.write import Content, Stamps, Written, is_untouched, write_site
+from generator.write import Content, Stamps, Written, is_untouched, stat_in, write_site
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
@@ -242,24 +242,20 @@ def _stat(path: Path, seed: Path) -> tuple[int, ...]:
 
 
 def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
-    """_times of every file in a folder, looked up from the folder's descriptor (cheaper than
-    a full path per file when there are thousands)."""
+    """_times of every file in a folder (following links, as reading it does)."""
     try:
         names = os.listdir(folder)
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except (FileNotFoundError, NotADirectoryError):
         return {}
     times = {}
-    try:
+    with stat_in(folder, follow_symlinks=True) as stat_of:
         for name in names:
             try:
-                found = os.stat(name, dir_fd=descriptor)
-            except FileNotFoundError:  # deleted while we look
+                found = stat_of(name)
+            except FileNotFoundError:  # deleted while we look, or a broken link
                 continue
             if stat.S_ISREG(found.st_mode):
                 times[name] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
-    finally:
-        os.close(descriptor)
     return times
 
 

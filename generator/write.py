@@ -21,7 +21,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -108,9 +108,9 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
 
 def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> Stamps:
     stamps = {}
-    with _opened(out_dir) as folder:
+    with stat_in(out_dir) as stat_of:
         for path in paths:
-            info = os.lstat(_relative(path), dir_fd=folder)
+            info = stat_of(_relative(path))
             stamps[path] = (wanted.get(path, ""), info.st_size, info.st_mtime_ns)
     return stamps
 
@@ -121,14 +121,20 @@ def _relative(path: str) -> str:
 
 
 @contextlib.contextmanager
-def _opened(folder: Path) -> Iterator[int]:
-    """The folder as a descriptor: paths looked up from it are not walked from / each time,
-    which is most of a stat's cost over thousands of files."""
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        yield descriptor
-    finally:
-        os.close(descriptor)
+def stat_in(folder: Path, follow_symlinks: bool = False
+            ) -> Iterator[Callable[[str], os.stat_result]]:
+    """A stat function for paths relative to the folder. Where the system allows, paths are
+    looked up from an open descriptor of the folder rather than walked from / each time,
+    which is most of a stat's cost over thousands of files; elsewhere (Windows), by full path."""
+    if os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            yield lambda name: os.stat(name, dir_fd=descriptor, follow_symlinks=follow_symlinks)
+        finally:
+            os.close(descriptor)
+    else:
+        base = str(folder)
+        yield lambda name: os.stat(os.path.join(base, name), follow_symlinks=follow_symlinks)
 
 
 def is_untouched(out_dir: Path, previous: Stamps) -> bool:
@@ -137,9 +143,9 @@ def is_untouched(out_dir: Path, previous: Stamps) -> bool:
     if "/" not in previous:
         return False  # stamps from before folders were stamped cannot tell
     try:
-        with _opened(out_dir) as folder:
+        with stat_in(out_dir) as stat_of:
             for path, (_, size, mtime) in previous.items():
-                info = os.lstat(_relative(path), dir_fd=folder)
+                info = stat_of(_relative(path))
                 if path.endswith("/"):
                     if info.st_mtime_ns != mtime or not stat.S_ISDIR(info.st_mode):
                         return False

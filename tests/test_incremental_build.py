@@ -195,3 +195,19 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     assert result.rendered == 1
     assert tree_hash(project.out_dir) == cold
     assert build(project).written.how == "unchanged"
+
+
+def test_without_lookups_from_a_folder_descriptor_builds_still_see_every_change(
+        project, monkeypatch):
+    """Windows cannot stat relative to an open folder; the full-path fallback must notice the
+    same things."""
+    monkeypatch.setattr(os, "supports_dir_fd", set())
+    build(project)
+    cold = tree_hash(project.out_dir)
+    assert build(project).written.how == "unchanged"
+    (project.out_dir / FIRST_STORY / "notes.html").write_text("added by hand")
+    assert build(project).written.how == "replaced"
+    assert tree_hash(project.out_dir) == cold
+    write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
+    result = build(project)
+    assert (result.rendered, result.written.how) == (1, "updated in place")

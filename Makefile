@@ -21,7 +21,7 @@ check: $(BIN)/explainer
 	$(BIN)/explainer check
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests bench
 
 serve: $(BIN)/explainer
 	$(BIN)/explainer serve
@@ -48,7 +48,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: $(VENV)/.test-deps browser node_modules/.installed
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests bench
 	$(BIN)/python -m pytest
 
 clean:

@@ -172,14 +172,14 @@ def build(project: Project, base_url: str | None = None,
         name = prefix + file_name
         known = cache.entries.get(name) if cache else None
         if cache and known:
-            stat = (*times, *seed_times.get(known.seed, missing))
-            if stat == known.stat:
+            now = (*times, *seed_times.get(known.seed, missing))
+            if now == known.stat:
                 reuse[name] = known
                 continue
             path = project.content_dir / file_name
             key = _key(cache.fingerprint, project, name, _sha(path.read_bytes()), known.seed)
             if key == known.key:
-                reuse[name] = known._replace(stat=stat)
+                reuse[name] = known._replace(stat=now)
                 continue
         todo.append(project.content_dir / file_name)
 

@@ -138,6 +138,7 @@ class BuildCache:
             for path in (self.folder / "pages").glob("*"):
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
+            (self.folder / "manifest.json").unlink(missing_ok=True)  # cache format 3
 
 
 def store_page(folder: Path, data: bytes) -> str:

@@ -15,7 +15,6 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -33,7 +32,7 @@ from generator.render import (
     site_files,
 )
 from generator.schema import Explainer, Listing, Settings
-from generator.validate import validate, validate_settings, with_base_url
+from generator.validate import is_web_address, validate, validate_settings, with_base_url
 from generator.write import Content, Stamps, Written, is_untouched, stat_in, write_site
 
 # Below this many files to render, starting worker processes costs more than it saves.
@@ -88,8 +87,7 @@ def load_settings(project: Project, base_url: str | None = None) -> Settings:
     settings = validate_settings(node, project.display(path))
     if base_url is None:
         return settings
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_address(base_url):
         raise ContentError([Problem("--base-url", None, None, "base_url",
                                     f"'{base_url}' is not a web address: use a full "
                                     "http:// or https:// URL")])
@@ -183,6 +181,16 @@ def build(project: Project, base_url: str | None = None,
                 continue
         todo.append(project.content_dir / file_name)
 
+    untouched = cache is not None and is_untouched(project.out_dir, cache.site)
+    if cache and not untouched:
+        # The site will be written whole, linking the cache's pages. Those are the very files
+        # of the last site (hard links), so a page edited in place there is edited here too:
+        # check each against its name, and render again any that no longer match.
+        for name, entry in list(reuse.items()):
+            if not cache.page_intact(entry.page):
+                del reuse[name]
+                todo.append(project.content_dir / name.removeprefix(prefix))
+
     compiled, problems = _compile(project, settings, todo, options,
                                   cache.folder if cache else None)
     listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
@@ -198,7 +206,7 @@ def build(project: Project, base_url: str | None = None,
             entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat,
                                        item.item)
         inputs = site_key(cache.fingerprint, entries)
-        if inputs == cache.site_key and is_untouched(project.out_dir, cache.site):
+        if inputs == cache.site_key and untouched:
             # Same inputs as the build that wrote this folder, which nobody has touched since.
             cache.save(project, entries, cache.site, inputs)
             return BuildResult(settings, len(listings), _file_count(cache.site),
@@ -218,7 +226,7 @@ def build(project: Project, base_url: str | None = None,
     files.update(site_files(env, listings, settings, project.templates_dir))
     files = dict(sorted(files.items()))
 
-    written = write_site(files, project.out_dir, cache.site if cache else None)
+    written = write_site(files, project.out_dir, cache.site if cache and untouched else None)
     if cache:
         cache.save(project, entries, written.stamps, site_key(cache.fingerprint, entries))
     return BuildResult(settings, len(listings), len(files), len(compiled), project.out_dir,

@@ -120,6 +120,11 @@ class BuildCache:
     def page(self, sha: str) -> Linked:
         return Linked(sha, os.path.join(self.folder, "pages", sha))
 
+    def page_intact(self, sha: str) -> bool:
+        """Whether the stored page still has the bytes its name says; a damaged one is
+        removed, so that the page is stored afresh."""
+        return _intact(self.page(sha).path, sha)
+
     def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
              key: str) -> None:
         if entries == self.entries and site == self.site and key == self.site_key:
@@ -146,7 +151,7 @@ def store_page(folder: Path, data: bytes) -> str:
     change it; its name is its SHA-256. Safe to call from several processes at once."""
     sha = hashlib.sha256(data).hexdigest()
     target = os.path.join(folder, "pages", sha)
-    if not os.path.exists(target):
+    if not _intact(target, sha):
         try:
             _atomic_write(target, data, mode=0o444)
         except FileNotFoundError:  # the first page of this cache
@@ -154,6 +159,18 @@ def store_page(folder: Path, data: bytes) -> str:
             os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
             _atomic_write(target, data, mode=0o444)
     return sha
+
+
+def _intact(path: str, sha: str) -> bool:
+    try:
+        with open(path, "rb") as stored:
+            if hashlib.sha256(stored.read()).hexdigest() == sha:
+                return True
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    return False
 
 
 def _make_folder(folder: Path) -> None:

@@ -57,6 +57,14 @@ class ReloadHub:
         self.sent += 1
 
 
+def _netloc(address: str) -> str | None:
+    """The host and port of an address; None if it cannot be parsed."""
+    try:
+        return urlsplit(address).netloc
+    except ValueError:  # e.g. an unclosed '[' where an IPv6 host would go
+        return None
+
+
 class ReloadSocket(LiveReloadHandler):
     """livereload's protocol, with this server's tabs kept per server, not in a class-wide set,
     and connections refused from any origin but the preview itself."""
@@ -64,8 +72,14 @@ class ReloadSocket(LiveReloadHandler):
     def initialize(self, hub: ReloadHub) -> None:
         self.hub = hub
 
+    def prepare(self) -> None:
+        # Tornado's own origin check raises on an Origin it cannot parse (a 500 and a traceback
+        # in the log); such a request is refused here first.
+        if _netloc(self.request.headers.get("Origin", "")) is None:
+            raise web.HTTPError(403)
+
     def check_origin(self, origin: str) -> bool:
-        return urlsplit(origin).netloc == self.request.host
+        return _netloc(origin) == self.request.host
 
     def on_message(self, message: str | bytes) -> None:
         data = escape.json_decode(message)

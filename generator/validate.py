@@ -103,8 +103,7 @@ class _Walk:
             case Date():
                 return self.date(text, node, path)
             case Url():
-                parts = urlsplit(text)
-                if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+                if not is_web_address(text):
                     return self.problem(node, path, f"'{text}' is not a web address: use a full "
                                         "http:// or https:// URL, or leave the field out")
                 return text
@@ -264,6 +263,15 @@ def with_base_url(settings: Settings, base_url: str | None) -> Settings:
     if base_url and not base_url.endswith("/"):
         base_url += "/"
     return dataclasses.replace(settings, base_url=base_url)
+
+
+def is_web_address(text: str) -> bool:
+    """A full http:// or https:// address with a host and no spaces."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed '[' where an IPv6 host would go
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
 
 
 def _peek(node: yaml.MappingNode, key: str) -> str | None:

@@ -59,10 +59,12 @@ class Written:
 
 def write_site(files: Mapping[str, Content], out_dir: Path,
                previous: Stamps | None = None) -> Written:
-    """Make `out_dir` hold exactly `files`. `previous` is what the last write returned."""
+    """Make `out_dir` hold exactly `files`. `previous` is what the last write returned, given
+    only once is_untouched has found the folder still as that write left it; then only what
+    differs is written. Without it the folder is written whole."""
     _refuse_foreign(out_dir)
     wanted = {path: _sha(content) for path, content in files.items()}
-    if previous and out_dir.is_dir() and is_untouched(out_dir, previous):
+    if previous:
         changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
         removed = sorted(p for p in previous if p not in wanted and not p.endswith("/"))
         if not changed and not removed:

@@ -146,6 +146,8 @@ CASES: list[tuple[str, Transform]] = [
     ("javascript URL", sub("url: https://example.org/report", "url: javascript:alert(1)")),
     ("data URL", sub("url: https://example.org/report", "url: 'data:text/html,hi'")),
     ("relative URL", sub("url: https://example.org/report", "url: /report")),
+    ("URL with an unclosed bracket", sub("url: https://example.org/report",
+                                         "url: 'https://[example.org/report'")),
     ("quote not in the article", sub("      - a truce", "      - a trcue")),
     ("quote with no close passage", sub("      - a truce", "      - the moon landing")),
     ("quote across paragraphs", sub("claim: spoke on Tuesday", "claim: power plants. Next steps")),
@@ -314,6 +316,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "relative URL": [
         f"{F}:39:10: sources[0].url: '/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
+    ],
+    "URL with an unclosed bracket": [
+        f"{F}:39:10: sources[0].url: 'https://[example.org/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
     ],
     "quote not in the article": [
         f"{F}:15:9: actors[0].quotes[0]: quote not found in the article; closest passage: “a truce.”",

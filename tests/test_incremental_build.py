@@ -211,3 +211,22 @@ def test_without_lookups_from_a_folder_descriptor_builds_still_see_every_change(
     write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
     result = build(project)
     assert (result.rendered, result.written.how) == (1, "updated in place")
+
+
+def test_a_page_edited_in_place_in_the_site_is_rendered_again_not_taken_from_the_cache(
+        project):
+    """Site pages are hard links to the cache's copies: an edit made in place (after making
+    the file writable, as an editor or root can) changes both. The next build must notice."""
+    build(project)
+    cold = tree_hash(project.out_dir)
+    page = project.out_dir / PAGE
+    page.chmod(0o644)
+    with open(page, "r+b") as stored:
+        stored.write(b"<!-- edited in place -->")
+    result = build(project)
+    assert result.rendered == 1
+    assert tree_hash(project.out_dir) == cold
+    assert build(project).written.how == "unchanged"
+    shutil.rmtree(project.out_dir)
+    assert build(project).rendered == 0, "the cache holds the right page again"
+    assert tree_hash(project.out_dir) == cold

@@ -175,9 +175,10 @@ def test_unknown_page_is_404_and_folder_without_slash_redirects(server):
     assert response.status == 302 and response.getheader("Location") == f"/{PAGE}"
 
 
-def test_reload_socket_refuses_other_websites(server):
+@pytest.mark.parametrize("origin", ["http://evil.example", "http://[not-a-host"])
+def test_reload_socket_refuses_other_websites(server, origin):
     async def attempt() -> None:
-        await _reload_after(server, lambda: None, origin="http://evil.example")
+        await _reload_after(server, lambda: None, origin=origin)
 
     with pytest.raises(HTTPClientError) as err:
         run_async(attempt)

@@ -54,9 +54,14 @@ def run_once(mode: str, root: Path) -> dict:
             "peak_mb": max(own, workers) / 1024}
 
 
+def _discarded(root: Path) -> Path:
+    """Where runs of this project put the site and cache they replace, until all are done."""
+    return root.parent / f"{root.name}-discarded"
+
+
 def measure(mode: str, root: Path) -> dict:
     if mode in ("naive", "cold"):
-        aside = root.parent / f"{root.name}-discarded"
+        aside = _discarded(root)
         aside.mkdir(exist_ok=True)
         for name in ("site", ".explainer-cache"):
             if (root / name).exists():
@@ -113,7 +118,7 @@ def main() -> None:
         if "naive" in medians:
             print(f"{size:>10} {'cold/naive':>10} {medians['cold'] / medians['naive']:>10.2f}")
         shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(root.parent / f"{root.name}-discarded", ignore_errors=True)
+        shutil.rmtree(_discarded(root), ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ from generator.write import Content, Stamps, Written, is_untouched, stat_in, wri
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
+# _times of a file that does not exist.
+_MISSING = (-1, -1, -1)
 
 
 @dataclass(frozen=True)
@@ -165,12 +167,11 @@ def build(project: Project, base_url: str | None = None,
     todo: list[Path] = []
     seed_times = _folder_times(project.seeds_dir) if cache else {}
     prefix = project.display(project.content_dir) + "/"
-    missing = (-1, -1, -1)
     for file_name, times in content_times.items():
         name = prefix + file_name
         known = cache.entries.get(name) if cache else None
         if cache and known:
-            now = (*times, *seed_times.get(known.seed, missing))
+            now = (*times, *seed_times.get(known.seed, _MISSING))
             if now == known.stat:
                 reuse[name] = known
                 continue
@@ -214,8 +215,7 @@ def build(project: Project, base_url: str | None = None,
                                Written("unchanged", 0, 0, cache.site))
 
     env = make_environment(project.templates_dir, cache.folder / "jinja" if cache else None)
-    items = {e.listing.slug: e.item for e in entries.values()}
-    items.update((c.listing.slug, c.item) for c in compiled)
+    items = {e.listing.slug: e.item for e in (*reuse.values(), *compiled)}
     files: dict[str, Content] = {"index.html": render_index(env, listings, items, settings)}
     for item in compiled:
         if isinstance(item.page, bytes):
@@ -243,10 +243,12 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
     return file_key(fingerprint_, name, content, seed, seed_bytes)
 
 
-def _stat(path: Path, seed: Path) -> tuple[int, ...]:
-    """Size, modification and change times of a content file and its seed: any write to
-    either changes at least one of them."""
-    return (*_times(path.stat()), *_times(seed.stat() if seed.is_file() else None))
+def _file_times(path: Path) -> tuple[int, int, int]:
+    """_times of a file, or _MISSING if there is none."""
+    try:
+        return _times(path.stat())
+    except FileNotFoundError:
+        return _MISSING
 
 
 def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -263,12 +265,13 @@ def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
             except FileNotFoundError:  # deleted while we look, or a broken link
                 continue
             if stat.S_ISREG(found.st_mode):
-                times[name] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+                times[name] = _times(found)
     return times
 
 
-def _times(found: os.stat_result | None) -> tuple[int, int, int]:
-    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns) if found else (-1, -1, -1)
+def _times(found: os.stat_result) -> tuple[int, int, int]:
+    """Size, modification and change times: any write to a file changes at least one."""
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _sha(data: bytes) -> str:
@@ -317,8 +320,8 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        seed_stat = _stat(path, project.seeds_dir / explainer.seed)[3:]
+        seed_times = _file_times(project.seeds_dir / explainer.seed)
         compiled.append(_Compiled(
-            project.display(path), _sha(data), (*_times(before), *seed_stat),
+            project.display(path), _sha(data), (*_times(before), *seed_times),
             explainer.seed, listing, item, store_page(store, page) if store else page))
     return compiled, problems

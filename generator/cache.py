@@ -147,8 +147,9 @@ class BuildCache:
 
 
 def store_page(folder: Path, data: bytes) -> str:
-    """Keep a page in the cache `folder`, read-only so that an edit to a linked copy cannot
-    change it; its name is its SHA-256. Safe to call from several processes at once."""
+    """Keep a page in the cache `folder`, named by its SHA-256 and read-only, so that an edit
+    to a linked copy in the site needs a deliberate chmod (build checks the bytes against the
+    name before relinking anyway). Safe to call from several processes at once."""
     sha = hashlib.sha256(data).hexdigest()
     target = os.path.join(folder, "pages", sha)
     if not _intact(target, sha):

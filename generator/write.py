@@ -143,7 +143,7 @@ def is_untouched(out_dir: Path, previous: Stamps) -> bool:
     """Whether the folder is as the last build left it: no file edited, added or removed.
     One stat per file and per folder, no listing: a folder's time changes with its entries."""
     if "/" not in previous:
-        return False  # stamps from before folders were stamped cannot tell
+        return False  # no stamps of this folder (a first build, or another output folder)
     try:
         with stat_in(out_dir) as stat_of:
             for path, (_, size, mtime) in previous.items():

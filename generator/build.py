@@ -13,23 +13,36 @@ import multiprocessing
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from generator.article import ArticleParser
-from generator.cache import BuildCache, Entry, file_key, fingerprint, site_key, store_page
+from generator.cache import (
+    BuildCache,
+    Entry,
+    code_fingerprint,
+    file_key,
+    fingerprint,
+    site_key,
+    store_page,
+)
 from generator.errors import ContentError, Problem
 from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
 from generator.render import (
+    FEED_ENTRIES,
+    fixed_files,
+    index_order,
     make_environment,
     page_path,
     render_explainer,
+    render_feed,
     render_index,
     render_listing_item,
-    site_files,
+    render_sitemap,
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
@@ -37,6 +50,8 @@ from generator.write import Content, Stamps, Written, is_untouched, stat_in, wri
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
+# Size, modification and change times of a file (see _times).
+Times = tuple[int, int, int]
 # _times of a file that does not exist.
 _MISSING = (-1, -1, -1)
 
@@ -46,6 +61,40 @@ class BuildOptions:
     jobs: int = 0  # worker processes for a cold build; 0: one per core
     cache: bool = True
     fast_yaml: bool = True  # libyaml; False: PyYAML's pure-Python loader (the naive mode)
+    # How worker processes start: None for fork where the system has it (fastest). A process
+    # that runs other threads (a file watcher's) passes "forkserver" or "spawn".
+    start_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Warm:
+    """What a long-running build (`explainer build --watch`) keeps from one build for the
+    next: the times of every content file and seed, the fingerprint of code and templates,
+    the cache as saved, and the Tools (parser, templates, files made once) of the last build.
+
+    `changed` holds the paths a file watcher reported since the last build, and a build looks
+    again at those only, where a fresh process stats every content file and seed; None means
+    look at everything. With `site_as_left`, the caller vouches that the output folder is
+    as the last build left it, so its files are not stat-ed either; a watcher does so for the
+    builds that follow saves and checks the folder in full (recheck) once saves stop."""
+
+    content_times: dict[str, Times]
+    seed_times: dict[str, Times]
+    code: str
+    cache: BuildCache
+    tools: Tools | None = None
+    changed: frozenset[Path] | None = frozenset()
+    site_as_left: bool = False
+
+    def saw(self, paths: Iterable[Path], site_as_left: bool = False) -> Warm:
+        """This state with more changed paths to look at."""
+        changed = None if self.changed is None else self.changed | {Path(p) for p in paths}
+        return replace(self, changed=changed, site_as_left=site_as_left)
+
+    def recheck(self) -> Warm:
+        """This state, to look at every file and the output folder again (as a fresh
+        process would) while keeping the cache and tools in memory."""
+        return replace(self, changed=None, site_as_left=False)
 
 
 @dataclass(frozen=True)
@@ -62,19 +111,24 @@ class BuildResult:
     rendered: int
     out_dir: Path
     written: Written
+    warm: Warm | None = None  # for the next build of a long-running process (with a cache)
 
 
 def content_files(project: Project) -> list[Path]:
     return [project.content_dir / name for name in _content_times(project)]
 
 
-def _content_times(project: Project) -> dict[str, tuple[int, int, int]]:
+def _content_times(project: Project) -> dict[str, Times]:
     """Each content file's name, in order, with _times of it, from one pass over the folder."""
     if not project.content_dir.is_dir():
         raise ContentError([Problem("content/", None, None, "folder",
                                     f"no content folder at {project.content_dir}")])
+    return _only_content(_folder_times(project.content_dir))
+
+
+def _only_content(times: dict[str, Times]) -> dict[str, Times]:
     # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
-    found = {name: times for name, times in _folder_times(project.content_dir).items()
+    found = {name: t for name, t in times.items()
              if name.endswith(".md") and not name.startswith(".")}
     if not found:
         raise ContentError([Problem("content/", None, None, "folder",
@@ -157,15 +211,23 @@ class _Compiled:
 
 
 def build(project: Project, base_url: str | None = None,
-          options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Check everything, render every page that changed, then write what differs."""
+          options: BuildOptions = BuildOptions(), warm: Warm | None = None) -> BuildResult:
+    """Check everything, render every page that changed, then write what differs. `warm` is
+    what the previous build of this process returned, with the paths changed since."""
     settings = load_settings(project, base_url)
-    content_times = _content_times(project)
-    cache = BuildCache.open(project, fingerprint(project, settings)) if options.cache else None
+    if options.cache:
+        content_times, seed_times, code = _look(project, warm)
+        cache = _open_cache(project, fingerprint(code, settings), warm)
+    else:
+        content_times, seed_times, code, cache = _content_times(project), {}, "", None
+    tools = Tools(project, cache.folder if cache else None, cache.fingerprint if cache else "")
+    if warm and warm.tools and cache and warm.tools.fingerprint == cache.fingerprint:
+        tools = warm.tools
+    elif warm and warm.tools:
+        tools.parser_ = warm.tools.parser_  # the parser depends on neither templates nor settings
 
     reuse: dict[str, Entry] = {}
     todo: list[Path] = []
-    seed_times = _folder_times(project.seeds_dir) if cache else {}
     prefix = project.display(project.content_dir) + "/"
     for file_name, times in content_times.items():
         name = prefix + file_name
@@ -182,7 +244,11 @@ def build(project: Project, base_url: str | None = None,
                 continue
         todo.append(project.content_dir / file_name)
 
-    untouched = cache is not None and is_untouched(project.out_dir, cache.site)
+    # Vouched for, the site is not stat-ed file by file; its folder still is, so that a site
+    # deleted (or a file added at its top) meanwhile is written whole, not patched.
+    vouched = warm is not None and warm.site_as_left and cache is warm.cache
+    untouched = cache is not None and is_untouched(project.out_dir, cache.site,
+                                                   ["/"] if vouched else None)
     if cache and not untouched:
         # The site will be written whole, linking the cache's pages. Those are the very files
         # of the last site (hard links), so a page edited in place there is edited here too:
@@ -192,14 +258,19 @@ def build(project: Project, base_url: str | None = None,
                 del reuse[name]
                 todo.append(project.content_dir / name.removeprefix(prefix))
 
-    compiled, problems = _compile(project, settings, todo, options,
-                                  cache.folder if cache else None)
+    compiled, problems = _compile(project, settings, todo, options, tools)
     listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
     problems += duplicate_slugs(listings)
     if problems:
         raise ContentError(problems)
 
+    def finish(files: int, written: Written, saved: BuildCache | None) -> BuildResult:
+        next_warm = Warm(content_times, seed_times, code, saved, tools) if saved else None
+        return BuildResult(settings, len(listings), files, len(compiled), project.out_dir,
+                           written, next_warm)
+
     entries: dict[str, Entry] = dict(reuse)
+    inputs = ""
     if cache:
         for item in compiled:
             assert isinstance(item.page, str)
@@ -209,12 +280,11 @@ def build(project: Project, base_url: str | None = None,
         inputs = site_key(cache.fingerprint, entries)
         if inputs == cache.site_key and untouched:
             # Same inputs as the build that wrote this folder, which nobody has touched since.
-            cache.save(project, entries, cache.site, inputs)
-            return BuildResult(settings, len(listings), _file_count(cache.site),
-                               len(compiled), project.out_dir,
-                               Written("unchanged", 0, 0, cache.site))
+            saved = cache.save(project, entries, cache.site, inputs)
+            return finish(_file_count(cache.site), Written("unchanged", 0, 0, cache.site),
+                          saved)
 
-    env = make_environment(project.templates_dir, cache.folder / "jinja" if cache else None)
+    env = tools.env
     items = {e.listing.slug: e.item for e in (*reuse.values(), *compiled)}
     files: dict[str, Content] = {"index.html": render_index(env, listings, items, settings)}
     for item in compiled:
@@ -223,14 +293,107 @@ def build(project: Project, base_url: str | None = None,
     if cache:
         for entry in entries.values():
             files[page_path(entry.listing)] = cache.page(entry.page)
-    files.update(site_files(env, listings, settings, project.templates_dir))
+    files.update(tools.fixed_files(settings))
+    files.update(tools.listing_files(listings, settings))
     files = dict(sorted(files.items()))
 
     written = write_site(files, project.out_dir, cache.site if cache and untouched else None)
+    saved = None
     if cache:
-        cache.save(project, entries, written.stamps, site_key(cache.fingerprint, entries))
-    return BuildResult(settings, len(listings), len(files), len(compiled), project.out_dir,
-                       written)
+        saved = cache.save(project, entries, written.stamps, inputs)
+    return finish(len(files), written, saved)
+
+
+def _look(project: Project, warm: Warm | None) -> tuple[dict[str, Times], dict[str, Times], str]:
+    """The times of every content file and seed, and the code fingerprint: from scratch, or
+    from a warm state by looking again at the changed paths only."""
+    if warm is None or warm.changed is None:
+        return (_content_times(project), _folder_times(project.seeds_dir),
+                code_fingerprint(project))
+    content, seeds, code = dict(warm.content_times), dict(warm.seed_times), warm.code
+    templates_changed = False
+    for path in warm.changed:
+        if path.parent == project.content_dir:
+            _look_again(content, path)
+        elif path.parent == project.seeds_dir:
+            _look_again(seeds, path)
+        elif path.is_relative_to(project.templates_dir):
+            templates_changed = True
+        elif path != project.settings_file:  # read on every build anyway
+            # A folder made, moved or removed, or anything unforeseen: look at everything.
+            return _look(project, None)
+    return _only_content(content), seeds, code_fingerprint(project) if templates_changed \
+        else code
+
+
+def _look_again(times: dict[str, Times], path: Path) -> None:
+    """Update a folder's _folder_times for one of its files, as _folder_times would see it."""
+    try:
+        found = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        found = None
+    if found is not None and stat.S_ISREG(found.st_mode):
+        times[path.name] = _times(found)
+    else:
+        times.pop(path.name, None)
+
+
+def _open_cache(project: Project, fingerprint_: str, warm: Warm | None) -> BuildCache:
+    """The cache a warm state holds while nothing else has built since, else the one on
+    disk."""
+    if warm and warm.cache.fingerprint == fingerprint_ and warm.cache.is_current():
+        return warm.cache
+    return BuildCache.open(project, fingerprint_)
+
+
+class Tools:
+    """What one process needs to render and makes once: the Markdown parser, the templates,
+    the files that list no explainer, and the last sitemap and feed with what they were made
+    from. Each is made when first needed (a build with nothing to render needs none), for one
+    fingerprint of code, templates and settings; a warm process hands them to its next build
+    while that fingerprint holds."""
+
+    def __init__(self, project: Project, store: Path | None, fingerprint_: str) -> None:
+        self.project, self.store, self.fingerprint = project, store, fingerprint_
+        self.parser_: ArticleParser | None = None
+        self._env: jinja2.Environment | None = None
+        self._fixed: dict[str, bytes] | None = None
+        self._made: dict[str, tuple[object, bytes]] = {}
+
+    @property
+    def parser(self) -> ArticleParser:
+        if self.parser_ is None:
+            self.parser_ = ArticleParser()
+        return self.parser_
+
+    @property
+    def env(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = make_environment(self.project.templates_dir,
+                                         self.store / "jinja" if self.store else None)
+        return self._env
+
+    def fixed_files(self, settings: Settings) -> dict[str, bytes]:
+        if self._fixed is None:
+            self._fixed = fixed_files(self.env, settings, self.project.templates_dir)
+        return self._fixed
+
+    def listing_files(self, listings: list[Listing], settings: Settings) -> dict[str, bytes]:
+        """The sitemap and the feed; each made again only when what it shows of the
+        explainers changed (an edit to an article's text changes neither)."""
+        if not settings.base_url:
+            return {}
+        ordered = index_order(listings)
+        files = {}
+        dates = [e.updated or e.published for e in ordered]
+        for name, inputs, render in (
+                ("sitemap.xml", ([e.slug for e in ordered], dates), render_sitemap),
+                ("feed.xml", (max(dates, default=None), ordered[:FEED_ENTRIES]), render_feed)):
+            made = self._made.get(name)
+            if made is None or made[0] != inputs:
+                made = self._made[name] = (inputs, render(self.env, ordered, settings))
+            files[name] = made[1]
+        return files
 
 
 def _file_count(stamps: Stamps) -> int:
@@ -243,7 +406,7 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
     return file_key(fingerprint_, name, content, seed, seed_bytes)
 
 
-def _file_times(path: Path) -> tuple[int, int, int]:
+def _file_times(path: Path) -> Times:
     """_times of a file, or _MISSING if there is none."""
     try:
         return _times(path.stat())
@@ -251,7 +414,7 @@ def _file_times(path: Path) -> tuple[int, int, int]:
         return _MISSING
 
 
-def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
+def _folder_times(folder: Path) -> dict[str, Times]:
     """_times of every file in a folder (following links, as reading it does)."""
     try:
         names = os.listdir(folder)
@@ -269,7 +432,7 @@ def _folder_times(folder: Path) -> dict[str, tuple[int, int, int]]:
     return times
 
 
-def _times(found: os.stat_result) -> tuple[int, int, int]:
+def _times(found: os.stat_result) -> Times:
     """Size, modification and change times: any write to a file changes at least one."""
     return found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
@@ -279,35 +442,38 @@ def _sha(data: bytes) -> str:
 
 
 def _compile(project: Project, settings: Settings, paths: list[Path], options: BuildOptions,
-             store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+             tools: Tools) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render the files, across worker processes when there are many."""
     if not paths:
         return [], []
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
-        return _compile_chunk(project, settings, paths, options.fast_yaml, store)
+        return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store, tools)
     # A few chunks per worker: each chunk pays once for a Markdown parser and templates.
     size = -(-len(paths) // (jobs * 2))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    method = options.start_method or (
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     compiled: list[_Compiled] = []
     problems: list[Problem] = []
     with concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method)) as pool:
         for done, found in pool.map(_compile_chunk, [project] * len(chunks),
                                     [settings] * len(chunks), chunks,
-                                    [options.fast_yaml] * len(chunks), [store] * len(chunks)):
+                                    [options.fast_yaml] * len(chunks),
+                                    [tools.store] * len(chunks)):
             compiled += done
             problems += found
     return compiled, problems
 
 
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
-                   store: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+                   store: Path | None, tools: Tools | None = None
+                   ) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
     into the cache and only their names come back."""
-    parser = ArticleParser()
-    env = make_environment(project.templates_dir, store / "jinja" if store else None)
+    tools = tools or Tools(project, store, "")
+    parser, env = tools.parser, tools.env
     compiled, problems = [], []
     for path in paths:
         before = path.stat()

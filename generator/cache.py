@@ -29,7 +29,7 @@ from generator.write import Linked, Stamps
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 4
+_FORMAT = 5
 _MANIFEST = "manifest.marshal"
 
 
@@ -68,16 +68,21 @@ def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(project: Project, settings: Settings) -> str:
-    """A hash of everything every page depends on."""
+def code_fingerprint(project: Project) -> str:
+    """A hash of the generator's version and code and of every template, partial and static
+    file: what every page depends on, but the settings."""
     digest = hashlib.sha256(f"{_header()}\n".encode())
     for folder in (_GENERATOR, project.templates_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()
                            and "__pycache__" not in p.parts):
             digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    digest.update(repr(settings).encode())
     return digest.hexdigest()
+
+
+def fingerprint(code: str, settings: Settings) -> str:
+    """A hash of everything every page depends on: code_fingerprint's and the settings."""
+    return hashlib.sha256(f"{code}\n{settings!r}".encode()).hexdigest()
 
 
 def file_key(fingerprint_: str, name: str, content_sha: str, seed_name: str,
@@ -96,29 +101,50 @@ class BuildCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     site: Stamps = field(default_factory=dict)
     site_key: str = ""
-    _rows: dict[str, tuple] = field(default_factory=dict)  # the entries as read
+    # Each entry as stored: its own marshal bytes inside the manifest's, so that saving
+    # copies the rows of unchanged entries instead of encoding them all again.
+    _rows: dict[str, bytes] = field(default_factory=dict)
+    # Inode, size and modification time of the manifest these entries are, as read or
+    # written: a long-running build uses them while the file on disk is still this one.
+    manifest: tuple[int, int, int] | None = None
+    pages: str = field(init=False)  # the folder of the pages, as a string: joined per page
+
+    def __post_init__(self) -> None:
+        self.pages = os.path.join(self.folder, "pages")
 
     @classmethod
     def open(cls, project: Project, fingerprint_: str) -> BuildCache:
         folder = project.root / FOLDER
         cache = cls(folder, fingerprint_)
         try:
-            data = marshal.loads((folder / _MANIFEST).read_bytes())
+            with open(folder / _MANIFEST, "rb") as handle:
+                cache.manifest = _identity(os.fstat(handle.fileno()))
+                data = marshal.loads(handle.read())
             header, out_dir, site, key, stored_fingerprint, rows = data
             if header != _header():
                 return cache
             if out_dir == str(project.out_dir):
                 cache.site, cache.site_key = site, key
             if stored_fingerprint == fingerprint_:
-                stored = set(os.listdir(folder / "pages"))
-                cache._rows = {name: row for name, row in rows.items() if row[3] in stored}
-                cache.entries = {name: Entry.from_row(row) for name, row in cache._rows.items()}
+                stored = set(os.listdir(cache.pages))
+                for name, row in rows.items():
+                    entry = Entry.from_row(marshal.loads(row))
+                    if entry.page in stored:
+                        cache.entries[name], cache._rows[name] = entry, row
         except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
             return BuildCache(folder, fingerprint_)  # no cache, or not one this version reads
         return cache
 
+    def is_current(self) -> bool:
+        """Whether the manifest on disk is still the one this cache was read from or saved
+        as (no other build has run since)."""
+        try:
+            return _identity(os.stat(self.folder / _MANIFEST)) == self.manifest
+        except OSError:
+            return False
+
     def page(self, sha: str) -> Linked:
-        return Linked(sha, os.path.join(self.folder, "pages", sha))
+        return Linked(sha, self.pages)
 
     def page_intact(self, sha: str) -> bool:
         """Whether the stored page still has the bytes its name says; a damaged one is
@@ -126,14 +152,15 @@ class BuildCache:
         return _intact(self.page(sha).path, sha)
 
     def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
-             key: str) -> None:
+             key: str) -> BuildCache:
+        """Remember this build; returns the cache as it now is on disk."""
         if entries == self.entries and site == self.site and key == self.site_key:
-            return  # nothing new to remember
-        rows = {name: self._rows[name] if self.entries.get(name) is e else e.to_row()
-                for name, e in sorted(entries.items())}
+            return self  # nothing new to remember
+        rows = {name: self._rows[name] if self.entries.get(name) is e
+                else marshal.dumps(e.to_row()) for name, e in sorted(entries.items())}
         data = (_header(), str(project.out_dir), site, key, self.fingerprint, rows)
         _make_folder(self.folder)
-        _atomic_write(self.folder / _MANIFEST, marshal.dumps(data))
+        manifest = _atomic_write(self.folder / _MANIFEST, marshal.dumps(data))
         keep = {e.page for e in entries.values()}
         if self.entries:  # pages the previous build used and this one does not
             for sha in {e.page for e in self.entries.values()} - keep:
@@ -144,6 +171,8 @@ class BuildCache:
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
             (self.folder / "manifest.json").unlink(missing_ok=True)  # cache format 3
+        return BuildCache(self.folder, self.fingerprint, dict(entries), site, key, rows,
+                          manifest)
 
 
 def store_page(folder: Path, data: bytes) -> str:
@@ -181,9 +210,14 @@ def _make_folder(folder: Path) -> None:
         ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
 
 
-def _atomic_write(target: Path | str, data: bytes, mode: int = 0o644) -> None:
+def _identity(found: os.stat_result) -> tuple[int, int, int]:
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _atomic_write(target: Path | str, data: bytes, mode: int = 0o644) -> tuple[int, int, int]:
     """Write beside the target, then rename over it: readers see the old file or the new one.
-    The temporary name is unique per process and target, so no random names are needed."""
+    The temporary name is unique per process and target, so no random names are needed.
+    Returns the new file's _identity."""
     temporary = f"{target}.{os.getpid()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
@@ -194,8 +228,11 @@ def _atomic_write(target: Path | str, data: bytes, mode: int = 0o644) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            out.flush()
+            written = _identity(os.fstat(out.fileno()))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    return written

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import BuildOptions, build, check
+from generator.build import BuildOptions, BuildResult, build, check
 from generator.errors import ContentError, report
 from generator.project import Project
 from generator.publish import PublishError, publish
@@ -42,17 +42,67 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(project: Project, args: argparse.Namespace) -> int:
     options = BuildOptions(jobs=args.jobs, cache=not args.no_cache)
-    result = build(project, args.base_url, options)
+    if args.watch:
+        if args.no_cache:
+            print("explainer build: --watch rebuilds through the cache, so it cannot be "
+                  "used with --no-cache", file=sys.stderr)
+            return 1
+        return _watch(project, args, options)
+    print(_outcome(project, build(project, args.base_url, options)))
+    return 0
+
+
+def _outcome(project: Project, result: BuildResult) -> str:
     count, out = result.explainers, f"{project.display(result.out_dir)}/"
     what = f"{count} explainer{'s' if count != 1 else ''} ({result.files} files)"
     written = result.written
     if written.how == "unchanged":
-        print(f"Checked {what}: {out} is up to date.")
-    else:
-        pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
-        print(f"Built {what} into {out}: {pages} rendered, {written.changed} files written, "
-              f"{written.removed} removed.")
+        return f"Checked {what}: {out} is up to date."
+    pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
+    return (f"Built {what} into {out}: {pages} rendered, {written.changed} files written, "
+            f"{written.removed} removed.")
+
+
+def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
+    # Imported here, like the preview: only --watch needs the file watcher.
+    from generator.watch import Rebuild, watch
+
+    out = f"{project.display(project.out_dir)}/"
+
+    def show(rebuild: Rebuild) -> None:
+        if rebuild.error:
+            print(f"explainer build: {rebuild.error}", file=sys.stderr)
+        elif rebuild.problems:
+            print(report(list(rebuild.problems)), file=sys.stderr)
+            print(f"{out} was left as it was; fix the problems and save.", file=sys.stderr)
+        elif rebuild.result is None:
+            pass
+        elif rebuild.reason == "start":
+            print(_outcome(project, rebuild.result))
+            print("Watching " + ", ".join(_shown(project, p) for p in project.sources())
+                  + " (Ctrl-C to stop).")
+        elif rebuild.reason == "save":
+            result, written = rebuild.result, rebuild.result.written
+            took = f"{', '.join(rebuild.saved[:3])}{' …' if len(rebuild.saved) > 3 else ''}: " \
+                f"{rebuild.seconds * 1000:.0f} ms"
+            if written.how == "unchanged":
+                print(f"{took}, {out} is up to date.")
+            else:
+                pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
+                print(f"{took}, {pages} rendered, {written.changed} files written, "
+                      f"{written.removed} removed.")
+        elif rebuild.result.written.how != "unchanged":  # the full check found a difference
+            print(f"{out} or the sources had changed unseen: {_outcome(project, rebuild.result)}")
+
+    try:
+        watch(project, show, args.base_url, options)
+    except KeyboardInterrupt:
+        print("\nStopped.")
     return 0
+
+
+def _shown(project: Project, path: Path) -> str:
+    return project.display(path) + ("/" if path.is_dir() else "")
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
@@ -180,6 +230,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="check and render every file, ignoring .explainer-cache/")
     p.add_argument("--jobs", type=_count, default=0,
                    help="worker processes for rendering (default: one per core)")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running, and rebuild the site each time a source is saved")
     p.set_defaults(run=_build)
 
     p = command("check", "check all content without writing anything")

@@ -27,6 +27,14 @@ class Project:
             settings_file=root / "explainer.yaml",
         )
 
+    def sources(self) -> list[Path]:
+        """What a build reads, as a file watcher should watch it: the content, seeds and
+        templates folders and the settings file, those of them that exist."""
+        found = [p for p in (self.content_dir, self.seeds_dir, self.templates_dir) if p.is_dir()]
+        if self.settings_file.is_file():
+            found.append(self.settings_file)
+        return found
+
     def display(self, path: Path) -> str:
         """A path as the user should see it in messages: relative to the project."""
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +58,11 @@ def page_path(explainer: Explainer | Listing) -> str:
 
 def index_order(listings: Sequence[Listing]) -> list[Listing]:
     """Newest first; the slug breaks ties so the order never depends on file-system order."""
-    return sorted(listings, key=lambda e: (-e.published.toordinal(), e.slug))
+    # Two sorts with C key functions, several times faster than one with a Python key: the
+    # second keeps the slug order among explainers of the same day (sorts are stable, also
+    # in reverse).
+    by_slug = sorted(listings, key=operator.attrgetter("slug"))
+    return sorted(by_slug, key=operator.attrgetter("published"), reverse=True)
 
 
 def page_url(settings: Settings, path: str) -> str | None:
@@ -142,13 +147,6 @@ def json_ld(data: dict) -> Markup:
                   .replace(">", "\\u003e"))
 
 
-def site_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,
-               templates_dir: Path) -> dict[str, bytes]:
-    """Everything but the pages: see fixed_files and listing_files."""
-    return {**fixed_files(env, settings, templates_dir),
-            **listing_files(env, listings, settings)}
-
-
 def fixed_files(env: jinja2.Environment, settings: Settings,
                 templates_dir: Path) -> dict[str, bytes]:
     """The files that do not list the explainers: stylesheet and other static files, the 404
@@ -175,19 +173,29 @@ def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
     if not settings.base_url:
         return {}
     ordered = index_order(listings)
+    return {"sitemap.xml": render_sitemap(env, ordered, settings),
+            "feed.xml": render_feed(env, ordered, settings)}
+
+
+def render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
+                   settings: Settings) -> bytes:
+    """Every page; `ordered` is in index_order."""
     # Plain strings, formatted here: the sitemap's loop runs once per explainer.
     entries = [(page_url(settings, "index.html"), "")] + [
         (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
         for e in ordered]
+    with _template_problems(env):
+        return _render(env, "sitemap.xml", settings, entries=entries)
+
+
+def render_feed(env: jinja2.Environment, ordered: Sequence[Listing], settings: Settings) -> bytes:
+    """The newest FEED_ENTRIES; `ordered` is in index_order."""
     newest = max((e.updated or e.published for e in ordered), default=None)
     with _template_problems(env):
-        return {
-            "sitemap.xml": _render(env, "sitemap.xml", settings, entries=entries),
-            "feed.xml": _render(env, "feed.xml", settings,
-                                updated=newest.isoformat() if newest else "",
-                                entries=[(e, page_url(settings, page_path(e)))
-                                         for e in ordered[:FEED_ENTRIES]]),
-        }
+        return _render(env, "feed.xml", settings,
+                       updated=newest.isoformat() if newest else "",
+                       entries=[(e, page_url(settings, page_path(e)))
+                                for e in ordered[:FEED_ENTRIES]])
 
 
 def _render(env: jinja2.Environment, name: str, settings: Settings, **context: object) -> bytes:

@@ -186,11 +186,7 @@ class PreviewServer:
         return f"http://{host}:{self.port}/"
 
     def watched(self) -> list[Path]:
-        parts = (self.project.content_dir, self.project.seeds_dir, self.project.templates_dir)
-        watched = [p for p in parts if p.is_dir()]
-        if self.project.settings_file.is_file():
-            watched.append(self.project.settings_file)
-        return watched
+        return self.project.sources()
 
     async def run(self, ready: Callable[[], None] | None = None) -> None:
         """Serve until stop() is called (or the task is cancelled by Ctrl-C)."""

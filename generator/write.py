@@ -33,8 +33,13 @@ _MARKER_TEXT = b"This folder is written by `explainer build`; its contents are r
 class Linked(NamedTuple):
     """A file of the build cache, to be linked into the site rather than copied."""
 
-    sha: str  # SHA-256 of its bytes
-    path: str
+    sha: str  # SHA-256 of its bytes, and its name
+    folder: str  # where it is kept
+
+    @property
+    def path(self) -> str:
+        # Joined only for the files actually written: a build lists every page, writes few.
+        return os.path.join(self.folder, self.sha)
 
 
 # What a build may put in a site: bytes to write, or a file of the build cache to link.
@@ -70,13 +75,17 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
         if not changed and not removed:
             return Written("unchanged", 0, 0, previous)
         if len(changed) + len(removed) <= max(20, len(wanted) // 10):
-            folders = _folders_of(wanted)
             _update_in_place(files, out_dir, changed, removed)
-            touched = _folders_of([*changed, *removed])
+            # Folders of the site now: those of the last build, less any that only held
+            # removed files, plus any that new files went into.
+            folders = {p for p in previous if p.endswith("/")} | _folders_of(changed)
+            if removed:
+                folders &= _folders_of(wanted)
+            touched = _folders_of([*changed, *removed]) & folders
             stamps = {p: s for p, s in previous.items()
                       if (p in wanted and p not in changed) or p in folders}
             stamps.update(_stamp(out_dir, changed, wanted))
-            stamps.update(_stamp(out_dir, sorted(touched & folders), wanted))
+            stamps.update(_stamp(out_dir, sorted(touched), wanted))
             return Written("updated in place", len(changed), len(removed), stamps)
     _replace(files, out_dir)
     return Written("replaced", len(files), 0,
@@ -139,21 +148,27 @@ def stat_in(folder: Path, follow_symlinks: bool = False
         yield lambda name: os.stat(os.path.join(base, name), follow_symlinks=follow_symlinks)
 
 
-def is_untouched(out_dir: Path, previous: Stamps) -> bool:
+def is_untouched(out_dir: Path, previous: Stamps, only: Iterable[str] | None = None) -> bool:
     """Whether the folder is as the last build left it: no file edited, added or removed.
-    One stat per file and per folder, no listing: a folder's time changes with its entries."""
+    One stat per file and per folder, no listing: a folder's time changes with its entries.
+    With `only`, just those of its stamped paths are looked at."""
     if "/" not in previous:
         return False  # no stamps of this folder (a first build, or another output folder)
+    stamps = previous if only is None else {p: previous[p] for p in only if p in previous}
+    is_dir, is_file = stat.S_ISDIR, stat.S_ISREG
     try:
         with stat_in(out_dir) as stat_of:
-            for path, (_, size, mtime) in previous.items():
-                info = stat_of(_relative(path))
-                if path.endswith("/"):
-                    if info.st_mtime_ns != mtime or not stat.S_ISDIR(info.st_mode):
+            # The loop runs once per file of the site on every build: kept tight.
+            for path, (_, size, mtime) in stamps.items():
+                if path[-1] == "/":
+                    info = stat_of(path[:-1] or ".")
+                    if info.st_mtime_ns != mtime or not is_dir(info.st_mode):
                         return False
-                elif (info.st_size, info.st_mtime_ns) != (size, mtime) \
-                        or not stat.S_ISREG(info.st_mode):
-                    return False
+                else:
+                    info = stat_of(path)
+                    if info.st_mtime_ns != mtime or info.st_size != size \
+                            or not is_file(info.st_mode):
+                        return False
     except OSError:
         return False
     return True

@@ -1,0 +1,290 @@
+"""`explainer build --watch`, and the warm builds it runs: after every kind of change the site
+must be byte for byte what a fresh build makes."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import make_project
+from generator.build import BuildOptions, build
+from generator.cli import main
+from generator.errors import ContentError
+from generator.project import Project
+from generator.watch import Rebuild, watch
+from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
+from tests.test_atomic_write import tree_hash
+
+
+def fresh_site(project: Project, tmp_path: Path) -> dict[str, str]:
+    """What `explainer build --no-cache` makes of the project as it is now, elsewhere."""
+    out = tmp_path / f"fresh-{time.monotonic_ns()}"
+    build(Project.at(project.root, out), options=BuildOptions(cache=False))
+    site = tree_hash(out)
+    shutil.rmtree(out)
+    return site
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _add(project: Project) -> list[Path]:
+    text = (project.content_dir / "story-00003.md").read_text(encoding="utf-8")
+    new = project.content_dir / "story-new.md"
+    new.write_text(text.replace("slug: story-00003", "slug: story-new"), encoding="utf-8")
+    return [new]
+
+
+def _remove(project: Project) -> list[Path]:
+    gone = project.content_dir / "story-00004.md"
+    gone.unlink()
+    return [gone]
+
+
+def _folder_replaced(project: Project) -> list[Path]:
+    # A tool that swaps the whole folder: reported as the folder, not file by file. The
+    # build cannot tell what changed inside, so it looks at everything again.
+    old = project.root / "content-old"
+    project.content_dir.rename(old)
+    shutil.copytree(old, project.content_dir)
+    shutil.rmtree(old)
+    _edit(project.content_dir / "story-00005.md", "A synthetic explainer", "A swapped explainer")
+    return [project.content_dir]
+
+
+def _touched(edit: Callable[[Project], None], *parts: str) -> Callable[[Project], list[Path]]:
+    def change(project: Project) -> list[Path]:
+        edit(project)
+        return [project.root / part for part in parts]
+    return change
+
+
+# Each step edits the project and returns the paths a file watcher would report.
+STEPS: list[tuple[str, Callable[[Project], list[Path]], int | None]] = [
+    ("summary", _touched(lambda p: _edit(p.content_dir / "story-00001.md",
+                                         "A synthetic explainer", "An edited explainer"),
+                         "content/story-00001.md"), 1),
+    ("title", _touched(lambda p: _edit(p.content_dir / "story-00002.md",
+                                       "title: Synthetic explainer number 2",
+                                       "title: Renamed <explainer> & more"),
+                       "content/story-00002.md"), 1),
+    ("seed and body", _touched(lambda p: [_edit(path, "Part 1 of the story", "Part 1 of the tale")
+                                          for path in (p.seeds_dir / "story-00006.txt",
+                                                       p.content_dir / "story-00006.md")],
+                               "seeds/story-00006.txt", "content/story-00006.md"), 1),
+    ("new file", _add, 1),
+    ("removed file", _remove, 0),
+    ("template", _touched(lambda p: _edit(p.templates_dir / "partials" / "listing.html",
+                                          "<li>", "<li class=\"changed\">"),
+                          "templates/partials/listing.html"), None),
+    ("settings", _touched(lambda p: _edit(p.settings_file, "title: Synthetic newsroom",
+                                          "title: Renamed newsroom"), "explainer.yaml"), None),
+    ("content folder replaced", _folder_replaced, 1),
+]
+
+
+@pytest.fixture
+def synthetic(tmp_path: Path) -> Project:
+    return Project.at(make_project(tmp_path / "desk", 30))
+
+
+def test_warm_builds_after_each_kind_of_change_make_what_a_fresh_build_makes(
+        synthetic, tmp_path):
+    result = build(synthetic)
+    assert result.warm is not None
+    warm = result.warm
+    for what, change, rendered in STEPS:
+        saved = change(synthetic)
+        result = build(synthetic, warm=warm.saw(saved, site_as_left=True))
+        assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path), what
+        if rendered is not None:  # only what the change touched was rendered again
+            assert result.rendered == rendered, what
+        else:
+            assert result.rendered == result.explainers, what
+        assert result.warm is not None
+        warm = result.warm
+
+
+def test_a_warm_build_after_a_bad_save_fails_and_the_next_save_recovers(synthetic, tmp_path):
+    warm = build(synthetic).warm
+    assert warm is not None
+    before = tree_hash(synthetic.out_dir)
+    seed = synthetic.seeds_dir / "story-00007.txt"
+    good = seed.read_text(encoding="utf-8")
+    seed.write_text("An article that no longer says what the explainer quotes.\n",
+                    encoding="utf-8")
+    pending = warm.saw([seed], site_as_left=True)
+    with pytest.raises(ContentError) as caught:
+        build(synthetic, warm=pending)
+    assert {p.file for p in caught.value.problems} == {"content/story-00007.md"}
+    assert tree_hash(synthetic.out_dir) == before
+    seed.write_text(good, encoding="utf-8")
+    result = build(synthetic, warm=pending.saw([seed], site_as_left=True))
+    assert tree_hash(synthetic.out_dir) == before == fresh_site(synthetic, tmp_path)
+    assert result.written.how == "unchanged"
+
+
+def test_a_build_by_another_process_in_between_is_noticed(synthetic, tmp_path):
+    warm = build(synthetic).warm
+    assert warm is not None
+    # Say `explainer build --base-url ...` from another terminal: another site, another
+    # manifest. The warm state's idea of the site is out of date, and must not be trusted.
+    build(synthetic, base_url="https://elsewhere.example/")
+    result = build(synthetic, warm=warm.saw([], site_as_left=True))
+    assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
+    assert result.written.how == "replaced"
+
+
+def test_the_full_recheck_puts_right_a_hand_edit_to_the_site(synthetic, tmp_path):
+    warm = build(synthetic).warm
+    assert warm is not None
+    page = synthetic.out_dir / "story-00008" / "index.html"
+    page.chmod(0o644)
+    page.write_text("edited by hand", encoding="utf-8")
+    stray = synthetic.out_dir / "story-00008" / "stray.html"
+    stray.write_text("not made by the build", encoding="utf-8")
+    build(synthetic, warm=warm.recheck())
+    assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
+    assert not stray.exists()
+
+
+def test_a_site_deleted_while_vouched_for_is_written_whole(synthetic, tmp_path):
+    warm = build(synthetic).warm
+    assert warm is not None
+    shutil.rmtree(synthetic.out_dir)
+    saved = _touched(lambda p: _edit(p.content_dir / "story-00009.md", "A synthetic explainer",
+                                     "An edited explainer"), "content/story-00009.md")(synthetic)
+    result = build(synthetic, warm=warm.saw(saved, site_as_left=True))
+    assert result.written.how == "replaced"
+    assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
+    # ...and the next build is no mistake either: the folder is still one the build made.
+    build(synthetic)
+
+
+# --------------------------------------------------------------------- the watch itself
+
+
+@pytest.fixture
+def watching(project: Project) -> Iterator[queue.Queue[Rebuild]]:
+    """`watch` on the project in a thread; yields the queue of its rebuilds."""
+    rebuilds: queue.Queue[Rebuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, rebuilds.put),
+                              kwargs={"stop": stop, "quiet_ms": 150}, daemon=True)
+    thread.start()
+    yield rebuilds
+    stop.set()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def next_rebuild(rebuilds: queue.Queue[Rebuild], reason: str) -> Rebuild:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        rebuild = rebuilds.get(timeout=deadline - time.monotonic())
+        if rebuild.reason == reason:
+            return rebuild
+    raise AssertionError(f"no {reason} rebuild")
+
+
+def page_html(project: Project) -> str:
+    return (project.out_dir / FIRST_STORY / "index.html").read_text(encoding="utf-8")
+
+
+def test_watch_builds_then_rebuilds_on_save_and_reports_problems(project, watching):
+    start = next_rebuild(watching, "start")
+    assert start.result is not None and (project.out_dir / "index.html").is_file()
+
+    good = story_text(project)
+    path = write_story(project, set_top_level(good, "title", "A title saved while watching"))
+    save = next_rebuild(watching, "save")
+    assert save.result is not None and save.result.rendered == 1
+    assert save.saved == (f"content/{FIRST_STORY}.md",)
+    assert "A title saved while watching" in page_html(project)
+    assert path.exists()
+
+    before = tree_hash(project.out_dir)
+    write_story(project, set_top_level(good, "title", '""'))
+    bad = next_rebuild(watching, "save")
+    assert bad.result is None
+    assert [(p.file, p.field) for p in bad.problems] == [(f"content/{FIRST_STORY}.md", "title")]
+    assert tree_hash(project.out_dir) == before
+
+    write_story(project, good)
+    fixed = next_rebuild(watching, "save")
+    assert fixed.result is not None
+    assert "A title saved while watching" not in page_html(project)
+
+
+def test_watch_puts_right_a_hand_edit_to_the_site_once_saves_stop(project, watching):
+    next_rebuild(watching, "start")
+    built = tree_hash(project.out_dir)
+    # Files the next save does not change, so only the full check can put them right.
+    (project.out_dir / "404.html").write_text("edited by hand", encoding="utf-8")
+    (project.out_dir / "static" / "stray.css").write_text("added by hand", encoding="utf-8")
+    write_story(project, set_top_level(story_text(project), "title", "Saved"))
+    next_rebuild(watching, "save")
+    check = next_rebuild(watching, "check")
+    assert check.result is not None and check.result.written.how == "replaced"
+    now = tree_hash(project.out_dir)
+    assert now["404.html"] == built["404.html"]
+    assert "static/stray.css" not in now
+    assert "Saved" in page_html(project)
+
+
+def test_build_watch_from_the_command_line_rebuilds_on_save_and_stops_on_ctrl_c(project):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(project.root), "build", "--watch"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = _lines(process)
+        assert "Built 1 explainer" in _until(lines, "Built")
+        assert _until(lines, "Watching").startswith("Watching content/, seeds/, templates/")
+        write_story(project, set_top_level(story_text(project), "title", "Saved"))
+        saved = _until(lines, "ms")
+        assert saved.startswith(f"content/{FIRST_STORY}.md: ")
+        assert "1 page rendered" in saved
+        assert "Saved" in page_html(project)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Stopped." in out
+    assert "Traceback" not in err
+
+
+def test_build_watch_refuses_no_cache(project, capsys):
+    assert main(["--root", str(project.root), "build", "--watch", "--no-cache"]) == 1
+    assert "--watch" in capsys.readouterr().err
+
+
+def _lines(process: subprocess.Popen) -> queue.Queue[str]:
+    lines: queue.Queue[str] = queue.Queue()
+    assert process.stdout is not None
+    stdout = process.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    return lines
+
+
+def _until(lines: queue.Queue[str], text: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = lines.get(timeout=deadline - time.monotonic())
+        if text in line:
+            return line
+    raise AssertionError(f"no line with {text!r}")
+

@@ -1,4 +1,5 @@
-"""Benchmark `explainer build` at newsroom scale, against its own naive mode in the same run.
+"""Benchmark `explainer build` at newsroom scale, against its own naive mode and Eleventy in
+the same run.
 
 For each size it makes a synthetic project (bench/synthetic.py: valid explainers whose quotes
 occur in their articles, so every check runs), then times, each in a fresh process:
@@ -6,14 +7,23 @@ occur in their articles, so every check runs), then times, each in a fresh proce
   cold       the real build from scratch: libyaml, all cores, cache empty, no site
   no-change  the real build again, nothing edited
   one-edit   the real build after one content file was saved
-It repeats each, prints medians, ms per page, peak memory (the build process and its workers)
-and the ratio of cold to naive.
+  command    the whole `explainer build` command from scratch, Python's start-up included
+  eleventy   Eleventy (bench/eleventy, installed there with npm ci on first use; skipped
+             without npm) building the same content files as pages through one layout,
+             the whole command, cold: the issue's yardstick, measured in the same run
+  watch      `explainer build --watch` (generator.watch, its real file watcher): the rebuild
+             after each of several saves, one at a time, and, once the watch's full check
+             after that save is done, the next; also the time from the save to the rebuilt
+             site (watcher included) and the full check's time
+The modes take turns, run after run, so that a slow minute of the machine falls on all of
+them. It prints medians, ms per page, peak memory (the build process and its workers, or the
+command) and the ratios of cold to naive and of cold and the whole command to Eleventy.
 
 Before a naive or cold run the previous site/ and cache are moved aside, not deleted, and are
 deleted once all runs of that size are done. On ext4 without a journal (this project's
 machines) the kernel skips over recently deleted inodes when it makes a file, so a run right
 after deleting thousands of files spends seconds in the kernel on the benchmark's own clean-up
-rather than on the build; both modes are treated alike, so the ratio is fair either way.
+rather than on the build; every mode is treated alike, so the ratios are fair either way.
 
     .venv/bin/python -m bench.build --sizes 100 1000 --repeat 3
 """
@@ -22,19 +32,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
 
 from bench.synthetic import make_project
 
-MODES = ("naive", "cold", "no-change", "one-edit")
+MODES = ("naive", "cold", "command", "eleventy", "no-change", "one-edit", "watch")
+ELEVENTY = Path(__file__).resolve().parent / "eleventy"
+# The page layout of the Eleventy project: what a plain site shows of each explainer.
+ELEVENTY_LAYOUT = """<!doctype html>
+<html lang="{{ language }}"><head><meta charset="utf-8"><title>{{ title }}</title></head>
+<body><main><h1>{{ title }}</h1><p>{{ summary }}</p>{{ content | safe }}</main></body></html>
+"""
+# Saves per watch measurement, each in the same watching process.
+WATCH_SAVES = 5
 
 
 def run_once(mode: str, root: Path) -> dict:
@@ -43,6 +63,10 @@ def run_once(mode: str, root: Path) -> dict:
     from generator.project import Project
 
     project = Project.at(root)
+    if mode == "watch":
+        return watch_saves(project)
+    if mode in ("command", "eleventy"):
+        return whole_command(mode, root)
     options = {"naive": BuildOptions(jobs=1, cache=False, fast_yaml=False)}.get(
         mode, BuildOptions())
     start = time.perf_counter()
@@ -54,26 +78,121 @@ def run_once(mode: str, root: Path) -> dict:
             "peak_mb": max(own, workers) / 1024}
 
 
+def watch_saves(project: object) -> dict:
+    """Watch the project as `explainer build --watch` does, save one file WATCH_SAVES times,
+    and time each rebuild, each save-to-site, and each full check that follows."""
+    from generator.project import Project
+    from generator.watch import Rebuild, watch
+
+    assert isinstance(project, Project)
+    rebuilds: queue.Queue[Rebuild] = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, rebuilds.put), kwargs={"stop": stop})
+    thread.start()
+
+    def next_one(reason: str) -> tuple[Rebuild, float]:
+        while True:
+            rebuild = rebuilds.get(timeout=60)
+            if rebuild.reason == reason:
+                assert rebuild.result is not None, rebuild
+                return rebuild, time.perf_counter()
+
+    try:
+        next_one("start")
+        rebuild_ms, latency_ms, check_ms = [], [], []
+        for _ in range(WATCH_SAVES):
+            saved_at = time.perf_counter()
+            edit_one(project.root)
+            rebuild, done_at = next_one("save")
+            rebuild_ms.append(rebuild.seconds)
+            # The callback runs right after the build: the site is written by then.
+            latency_ms.append(done_at - saved_at)
+            check_ms.append(next_one("check")[0].seconds)
+    finally:
+        stop.set()
+        thread.join()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": statistics.median(rebuild_ms), "rendered": 1, "how": "updated in place",
+            "latency": statistics.median(latency_ms), "check": statistics.median(check_ms),
+            "peak_mb": own / 1024}
+
+
+def whole_command(mode: str, root: Path) -> dict:
+    """Run the command from scratch in a child process: wall time and the child's peak."""
+    root = root.resolve()
+    output = root.parent / f"{root.name}-eleventy-site"
+    if mode == "command":
+        command, cwd = [sys.executable, "-m", "generator", "--root", str(root), "build"], root
+    else:
+        # Run from its input folder: Eleventy skips what a .gitignore above it names (and
+        # .bench-work/ is one of those).
+        cwd = _eleventy_project(root)
+        command = [str(ELEVENTY / "node_modules" / ".bin" / "eleventy"), "--input=.",
+                   f"--output={output}", "--quiet"]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    pages = len(list(root.glob("site/*/index.html") if mode == "command"
+                     else output.glob("pages/*/index.html")))
+    if mode == "eleventy":
+        assert pages == len(list((root / "content").glob("*.md"))), f"Eleventy wrote {pages}"
+    return {"seconds": seconds, "rendered": pages, "how": "", "peak_mb": peak / 1024}
+
+
+def _eleventy_project(root: Path) -> Path:
+    """The project's content files as an Eleventy input folder, every one a page through
+    ELEVENTY_LAYOUT (made once per project)."""
+    source = root.parent / f"{root.name}-eleventy"
+    if not source.exists():
+        pages = source / "pages"
+        shutil.copytree(root / "content", pages)
+        (pages / "pages.json").write_text('{"layout": "page.njk"}\n', encoding="utf-8")
+        (source / "_includes").mkdir()
+        (source / "_includes" / "page.njk").write_text(ELEVENTY_LAYOUT, encoding="utf-8")
+    return source
+
+
+def eleventy_ready() -> bool:
+    """Whether Eleventy can run here, installing it from bench/eleventy's lock file if needed."""
+    if (ELEVENTY / "node_modules" / ".bin" / "eleventy").exists():
+        return True
+    if shutil.which("npm") is None:
+        return False
+    done = subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                          cwd=ELEVENTY, capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def edit_one(root: Path) -> Path:
+    """Save one content file of the project with a change (undone by the next call)."""
+    files = sorted((root / "content").glob("*.md"))
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    marker = "A synthetic explainer for benchmarks"
+    edited = text.replace(marker, "An edited synthetic explainer", 1) if marker in text \
+        else text.replace("An edited synthetic explainer", marker, 1)
+    target.write_text(edited, encoding="utf-8")
+    return target
+
+
 def _discarded(root: Path) -> Path:
     """Where runs of this project put the site and cache they replace, until all are done."""
     return root.parent / f"{root.name}-discarded"
 
 
 def measure(mode: str, root: Path) -> dict:
-    if mode in ("naive", "cold"):
+    if mode in ("naive", "cold", "command", "eleventy"):
         aside = _discarded(root)
         aside.mkdir(exist_ok=True)
         for name in ("site", ".explainer-cache"):
             if (root / name).exists():
                 (root / name).rename(aside / f"{name}-{uuid.uuid4().hex}")
+        eleventy_site = root.parent / f"{root.name}-eleventy-site"
+        if eleventy_site.exists():
+            eleventy_site.rename(aside / f"eleventy-{uuid.uuid4().hex}")
     if mode == "one-edit":
-        target = sorted((root / "content").glob("*.md"))[len(list((root / "content").glob(
-            "*.md"))) // 2]
-        text = target.read_text(encoding="utf-8")
-        marker = "A synthetic explainer for benchmarks"
-        edited = text.replace(marker, "An edited synthetic explainer", 1) if marker in text \
-            else text.replace("An edited synthetic explainer", marker, 1)
-        target.write_text(edited, encoding="utf-8")
+        edit_one(root)
     output = subprocess.run([sys.executable, "-m", "bench.build", "--run", mode, str(root)],
                             capture_output=True, text=True, check=True)
     return json.loads(output.stdout)
@@ -94,29 +213,41 @@ def main() -> None:
         print(json.dumps(run_once(args.run[0], Path(args.run[1]))))
         return
 
+    with_eleventy = eleventy_ready()
+    if not with_eleventy:
+        print("(Eleventy is not run: npm is not available to install it.)")
     print(f"{'explainers':>10} {'mode':>10} {'median':>10} {'ms/page':>8} {'peak MB':>8}  "
           f"runs (s)")
     for size in args.sizes:
         args.folder.mkdir(parents=True, exist_ok=True)
         root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder)),
                             size)
-        medians = {}
-        for mode in MODES:
-            if mode == "naive" and size > args.skip_naive_above:
-                continue
-            runs = []
-            for _ in range(args.repeat):
-                if mode in ("no-change", "one-edit") and not (root / "site").exists():
+        modes = [m for m in MODES if (m != "naive" or size <= args.skip_naive_above)
+                 and (m != "eleventy" or with_eleventy)]
+        # Modes take turns, run after run, so that a slow minute of the machine falls on all.
+        runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+        for _ in range(args.repeat):
+            for mode in modes:
+                if mode in ("no-change", "one-edit", "watch") and not (root / "site").exists():
                     measure("cold", root)
-                runs.append(measure(mode, root))
-            seconds = [r["seconds"] for r in runs]
+                runs[mode].append(measure(mode, root))
+        medians = {}
+        for mode in modes:
+            seconds = [r["seconds"] for r in runs[mode]]
             medians[mode] = statistics.median(seconds)
-            peak = max(r["peak_mb"] for r in runs)
+            peak = max(r["peak_mb"] for r in runs[mode])
             print(f"{size:>10} {mode:>10} {medians[mode] * 1000:>8.0f}ms "
                   f"{medians[mode] * 1000 / size:>8.2f} {peak:>8.0f}  "
                   + " ".join(f"{s:.3f}" for s in seconds))
-        if "naive" in medians:
-            print(f"{size:>10} {'cold/naive':>10} {medians['cold'] / medians['naive']:>10.2f}")
+            if mode == "watch":  # medians over the saves of each run, then over the runs
+                for what, label in (("latency", "save>site"), ("check", "check")):
+                    values = [r[what] for r in runs[mode]]
+                    print(f"{size:>10} {label:>10} {statistics.median(values) * 1000:>8.0f}ms "
+                          f"{'':>8} {'':>8}  " + " ".join(f"{v:.3f}" for v in values))
+        for over, under in (("cold", "naive"), ("cold", "eleventy"), ("command", "eleventy")):
+            if over in medians and under in medians:
+                label = f"{over}/{under}"
+                print(f"{size:>10} {label:>16} {medians[over] / medians[under]:>4.2f}")
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(_discarded(root), ignore_errors=True)
 

@@ -267,6 +267,13 @@ def test_build_watch_from_the_command_line_rebuilds_on_save_and_stops_on_ctrl_c(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("command", [["build", "--watch"], ["serve", "--port", "0"]])
+def test_watching_without_a_content_folder_says_so_and_stops(tmp_path, capsys, command):
+    # Nothing to watch: a watch that could never see the folder appear would wait forever.
+    assert main(["--root", str(tmp_path), *command]) == 1
+    assert "content/: folder: no content folder at" in capsys.readouterr().err
+
+
 def test_build_watch_refuses_no_cache(project, capsys):
     assert main(["--root", str(project.root), "build", "--watch", "--no-cache"]) == 1
     assert "--watch" in capsys.readouterr().err

@@ -250,8 +250,8 @@ def test_build_watch_from_the_command_line_rebuilds_on_save_and_stops_on_ctrl_c(
         [sys.executable, "-m", "generator", "--root", str(project.root), "build", "--watch"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines, reader = _lines(process)
     try:
-        lines = _lines(process)
         assert "Built 1 explainer" in _until(lines, "Built")
         assert _until(lines, "Watching").startswith("Watching content/, seeds/, templates/")
         write_story(project, set_top_level(story_text(project), "title", "Saved"))
@@ -261,10 +261,12 @@ def test_build_watch_from_the_command_line_rebuilds_on_save_and_stops_on_ctrl_c(
         assert "Saved" in page_html(project)
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
-    assert process.returncode == 0, err
-    assert "Stopped." in out
-    assert "Traceback" not in err
+        process.wait(timeout=20)
+    reader.join(10)
+    assert process.returncode == 0
+    assert _until(lines, "Stopped.")
+    assert process.stderr is not None
+    assert "Traceback" not in process.stderr.read()
 
 
 @pytest.mark.parametrize("command", [["build", "--watch"], ["serve", "--port", "0"]])
@@ -279,12 +281,14 @@ def test_build_watch_refuses_no_cache(project, capsys):
     assert "--watch" in capsys.readouterr().err
 
 
-def _lines(process: subprocess.Popen) -> queue.Queue[str]:
+def _lines(process: subprocess.Popen) -> tuple[queue.Queue[str], threading.Thread]:
+    """The process's output lines as they come, read by a thread that ends with the output."""
     lines: queue.Queue[str] = queue.Queue()
     assert process.stdout is not None
     stdout = process.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
-    return lines
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    reader.start()
+    return lines, reader
 
 
 def _until(lines: queue.Queue[str], text: str) -> str:

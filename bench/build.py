@@ -62,14 +62,14 @@ WATCH_SAVES = 5
 
 def run_once(mode: str, root: Path) -> dict:
     """One build in this process; called in a fresh process per measurement."""
+    if mode == "watch":
+        return watch_saves(root)
+    if mode in ("command", "eleventy"):
+        return whole_command(mode, root)
     from generator.build import BuildOptions, build
     from generator.project import Project
 
     project = Project.at(root)
-    if mode == "watch":
-        return watch_saves(project)
-    if mode in ("command", "eleventy"):
-        return whole_command(mode, root)
     options = {"naive": BuildOptions(jobs=1, cache=False, fast_yaml=False)}.get(
         mode, BuildOptions())
     start = time.perf_counter()
@@ -81,13 +81,13 @@ def run_once(mode: str, root: Path) -> dict:
             "peak_mb": max(own, workers) / 1024}
 
 
-def watch_saves(project: object) -> dict:
+def watch_saves(root: Path) -> dict:
     """Watch the project as `explainer build --watch` does, save one file WATCH_SAVES times,
     and time each rebuild, each save-to-site, and each full check that follows."""
     from generator.project import Project
     from generator.watch import Rebuild, watch
 
-    assert isinstance(project, Project)
+    project = Project.at(root)
     rebuilds: queue.Queue[Rebuild] = queue.Queue()
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(project, rebuilds.put), kwargs={"stop": stop})
@@ -123,7 +123,7 @@ def watch_saves(project: object) -> dict:
 def whole_command(mode: str, root: Path) -> dict:
     """Run the command from scratch in a child process: wall time and the child's peak."""
     root = root.resolve()
-    output = root.parent / f"{root.name}-eleventy-site"
+    output = _eleventy_output(root)
     if mode == "command":
         command, cwd = [sys.executable, "-m", "generator", "--root", str(root), "build"], root
     else:
@@ -162,6 +162,11 @@ def _eleventy_project(root: Path) -> Path:
     return source
 
 
+def _eleventy_output(root: Path) -> Path:
+    """Where Eleventy writes its site of the project."""
+    return root.parent / f"{root.name}-eleventy-site"
+
+
 def eleventy_ready() -> bool:
     """Whether Eleventy can run here, installing it from bench/eleventy's lock file if needed."""
     if (ELEVENTY / "node_modules" / ".bin" / "eleventy").exists():
@@ -197,7 +202,7 @@ def measure(mode: str, root: Path) -> dict:
         for name in ("site", ".explainer-cache"):
             if (root / name).exists():
                 (root / name).rename(aside / f"{name}-{uuid.uuid4().hex}")
-        eleventy_site = root.parent / f"{root.name}-eleventy-site"
+        eleventy_site = _eleventy_output(root)
         if eleventy_site.exists():
             eleventy_site.rename(aside / f"eleventy-{uuid.uuid4().hex}")
     if mode == "one-edit":

@@ -82,7 +82,7 @@ class Warm:
     seed_times: dict[str, Times]
     code: str
     cache: BuildCache
-    tools: Tools | None = None
+    tools: Tools
     changed: frozenset[Path] | None = frozenset()
     site_as_left: bool = False
 
@@ -220,11 +220,13 @@ def build(project: Project, base_url: str | None = None,
         cache = _open_cache(project, fingerprint(code, settings), warm)
     else:
         content_times, seed_times, code, cache = _content_times(project), {}, "", None
-    tools = Tools(project, cache.folder if cache else None, cache.fingerprint if cache else "")
-    if warm and warm.tools and cache and warm.tools.fingerprint == cache.fingerprint:
+    if warm and cache and warm.tools.fingerprint == cache.fingerprint:
         tools = warm.tools
-    elif warm and warm.tools:
-        tools.parser_ = warm.tools.parser_  # the parser depends on neither templates nor settings
+    else:
+        tools = Tools(project, cache.folder if cache else None,
+                      cache.fingerprint if cache else "")
+        if warm:  # the parser depends on neither templates nor settings
+            tools.parser_ = warm.tools.parser_
 
     reuse: dict[str, Entry] = {}
     todo: list[Path] = []
@@ -328,14 +330,11 @@ def _look(project: Project, warm: Warm | None) -> tuple[dict[str, Times], dict[s
 
 def _look_again(times: dict[str, Times], path: Path) -> None:
     """Update a folder's _folder_times for one of its files, as _folder_times would see it."""
-    try:
-        found = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        found = None
-    if found is not None and stat.S_ISREG(found.st_mode):
-        times[path.name] = _times(found)
-    else:
+    found = _file_times(path)
+    if found == _MISSING:
         times.pop(path.name, None)
+    else:
+        times[path.name] = found
 
 
 def _open_cache(project: Project, fingerprint_: str, warm: Warm | None) -> BuildCache:
@@ -407,11 +406,12 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
 
 
 def _file_times(path: Path) -> Times:
-    """_times of a file, or _MISSING if there is none."""
+    """_times of a file, or _MISSING if there is no file there (nothing, or a folder)."""
     try:
-        return _times(path.stat())
-    except FileNotFoundError:
+        found = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
         return _MISSING
+    return _times(found) if stat.S_ISREG(found.st_mode) else _MISSING
 
 
 def _folder_times(folder: Path) -> dict[str, Times]:

@@ -53,14 +53,21 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _outcome(project: Project, result: BuildResult) -> str:
-    count, out = result.explainers, f"{project.display(result.out_dir)}/"
-    what = f"{count} explainer{'s' if count != 1 else ''} ({result.files} files)"
-    written = result.written
-    if written.how == "unchanged":
+    out = f"{project.display(result.out_dir)}/"
+    what = f"{_counted(result.explainers, 'explainer')} ({result.files} files)"
+    if result.written.how == "unchanged":
         return f"Checked {what}: {out} is up to date."
-    pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
-    return (f"Built {what} into {out}: {pages} rendered, {written.changed} files written, "
+    return f"Built {what} into {out}: {_work(result)}"
+
+
+def _work(result: BuildResult) -> str:
+    written = result.written
+    return (f"{_counted(result.rendered, 'page')} rendered, {written.changed} files written, "
             f"{written.removed} removed.")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
@@ -82,15 +89,12 @@ def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) ->
             print("Watching " + ", ".join(_shown(project, p) for p in project.sources())
                   + " (Ctrl-C to stop).")
         elif rebuild.reason == "save":
-            result, written = rebuild.result, rebuild.result.written
             took = f"{', '.join(rebuild.saved[:3])}{' …' if len(rebuild.saved) > 3 else ''}: " \
                 f"{rebuild.seconds * 1000:.0f} ms"
-            if written.how == "unchanged":
+            if rebuild.result.written.how == "unchanged":
                 print(f"{took}, {out} is up to date.")
             else:
-                pages = f"{result.rendered} page{'s' if result.rendered != 1 else ''}"
-                print(f"{took}, {pages} rendered, {written.changed} files written, "
-                      f"{written.removed} removed.")
+                print(f"{took}, {_work(rebuild.result)}")
         elif rebuild.result.written.how != "unchanged":  # the full check found a difference
             print(f"{out} or the sources had changed unseen: {_outcome(project, rebuild.result)}")
 
@@ -107,7 +111,7 @@ def _shown(project: Project, path: Path) -> str:
 
 def _check(project: Project, args: argparse.Namespace) -> int:
     count = len(check(project).explainers)
-    print(f"{count} explainer{'s' if count != 1 else ''} checked: no problems.")
+    print(f"{_counted(count, 'explainer')} checked: no problems.")
     return 0
 
 
@@ -188,7 +192,7 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
         print(f"explainer publish: {err}. Nothing was published.", file=sys.stderr)
         return 1
     count = done.build.explainers
-    print(f"Built {count} explainer{'s' if count != 1 else ''} and committed the site to "
+    print(f"Built {_counted(count, 'explainer')} and committed the site to "
           f"{done.branch} as {done.commit[:12]}.")
     if done.pushed_to:
         print(f"Pushed {done.branch} to {done.pushed_to}.")

@@ -217,6 +217,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES),
+                        help="which modes to run (default: all)")
     parser.add_argument("--skip-naive-above", type=int, default=1000,
                         help="naive mode only up to this many explainers (it is slow)")
     parser.add_argument("--folder", type=Path, default=Path(".bench-work"),
@@ -236,7 +238,7 @@ def main() -> None:
         args.folder.mkdir(parents=True, exist_ok=True)
         root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder)),
                             size)
-        modes = [m for m in MODES if (m != "naive" or size <= args.skip_naive_above)
+        modes = [m for m in args.modes if (m != "naive" or size <= args.skip_naive_above)
                  and (m != "eleventy" or with_eleventy)]
         # Modes take turns, run after run, so that a slow minute of the machine falls on all.
         runs: dict[str, list[dict]] = {mode: [] for mode in modes}

@@ -8,6 +8,7 @@ import datetime
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ from generator.schema import (
     Choice,
     Date,
     Explainer,
-    FieldSpec,
     Kind,
     ListOf,
     Obj,
@@ -38,6 +38,7 @@ from generator.schema import (
 )
 
 _STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SURPRISES = {
     "tag:yaml.org,2002:bool": "a true/false value",
     "tag:yaml.org,2002:int": "a number",
@@ -75,64 +76,14 @@ class _Walk:
         self.problems.append(Problem(self.source.display, line, col, path, message))
         return INVALID
 
-    def convert(self, kind: Kind, node: yaml.Node, path: str) -> Any:
-        match kind:
-            case Obj(cls):
-                return self.mapping(cls, node, path)
-            case ListOf(item, min_items):
-                return self.sequence(item, min_items, node, path)
-        text = self.text(node, path, accept_date=isinstance(kind, Date))
-        if text is INVALID:
-            return INVALID
-        match kind:
-            case Text(single_line):
-                if single_line and "\n" in text:
-                    return self.problem(node, path, "must be a single line")
-                return text
-            case Pattern(regex, explain):
-                if not re.fullmatch(regex, text):
-                    return self.problem(node, path, f"'{text}' is not valid: {explain}")
-                return text
-            case Choice(options):
-                if text not in options:
-                    close = difflib.get_close_matches(text, options, n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    allowed = ", ".join(f"'{o}'" for o in options)
-                    return self.problem(node, path, f"'{text}' is not one of {allowed}{hint}")
-                return text
-            case Date():
-                return self.date(text, node, path)
-            case Url():
-                if not is_web_address(text):
-                    return self.problem(node, path, f"'{text}' is not a web address: use a full "
-                                        "http:// or https:// URL, or leave the field out")
-                return text
-            case QuoteText():
-                if self.article is None:
-                    return Quote(text, "")
-                found = art.locate(self.article, text)
-                if isinstance(found, art.NotFound):
-                    return self.problem(node, path, found.message)
-                return Quote(text, found.target)
-            case Ref(collection):
-                self.refs.append((collection, text, node, path))
-                return text
-            case SeedName():
-                if "/" in text or "\\" in text or text.startswith("."):
-                    return self.problem(node, path, f"'{text}' must be a file name in seeds/, "
-                                        "without folders")
-                if not (self.seeds_dir / text).is_file():
-                    return self.problem(node, path, f"seeds/{text} does not exist")
-                return text
-        raise TypeError(f"unknown kind {kind!r}")  # a bug in schema.py, not a user mistake
-
-    def text(self, node: yaml.Node, path: str, *, accept_date: bool = False) -> Any:
+    def text(self, node: yaml.Node, path: str, accept_date: bool) -> Any:
+        """The stripped text of a scalar, or a problem saying what the node is instead."""
         if isinstance(node, yaml.MappingNode):
             return self.problem(node, path, "expected text, found a set of 'key: value' lines")
         if isinstance(node, yaml.SequenceNode):
             return self.problem(node, path, "expected text, found a list")
         value = node.value
-        if node.tag == _STR or (accept_date and node.tag == "tag:yaml.org,2002:timestamp"):
+        if node.tag == _STR or (accept_date and node.tag == _TIMESTAMP):
             if not value.strip():
                 return self.problem(node, path, "must not be empty")
             return value.strip()
@@ -143,62 +94,45 @@ class _Walk:
                                 f"not text; put it in quotes: \"{value}\"")
         return self.problem(node, path, f"unsupported YAML tag {node.tag}")
 
-    def date(self, text: str, node: yaml.Node, path: str) -> Any:
-        if not _DATE.fullmatch(text):
-            return self.problem(node, path, f"'{text}' is not a date written YYYY-MM-DD")
-        try:
-            return datetime.date.fromisoformat(text)
-        except ValueError:
-            return self.problem(node, path, f"'{text}' is not a real date")
-
-    def sequence(self, item: Kind, min_items: int, node: yaml.Node, path: str) -> Any:
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-            if min_items:
-                return self.problem(node, path, f"is empty; list at least {min_items}")
-            return ()
-        if not isinstance(node, yaml.SequenceNode):
-            return self.problem(node, path, "expected a list ('- ' items)")
-        if len(node.value) < min_items:
-            return self.problem(node, path, f"must list at least {min_items}")
-        values = [self.convert(item, child, f"{path}[{i}]") for i, child in enumerate(node.value)]
-        return INVALID if any(v is INVALID for v in values) else tuple(values)
-
     def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.MappingNode):
             return self.problem(node, path or "front matter",
                                 "expected a set of 'key: value' lines")
-        specs = _specs(cls)
+        fields = _fields(cls)
         seen: dict[str, yaml.Node] = {}
         values: dict[str, Any] = {}
+        invalid = False
         prefix = f"{path}." if path else ""
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self.problem(key_node, path or "front matter",
-                             f"key {key_node.value!r} must be a plain name")
-                continue
             key = key_node.value
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, path or "front matter",
+                             f"key {key!r} must be a plain name")
+                continue
             if key in seen:
                 first = self.source.front_line + seen[key].start_mark.line
                 self.problem(key_node, prefix + key,
                              f"duplicate key (first given on line {first}); keep one")
                 continue
             seen[key] = key_node
-            if key not in specs:
-                close = difflib.get_close_matches(key, specs, n=1, cutoff=0.6)
+            convert = fields.get(key)
+            if convert is None:
+                close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
                 hint = (f"did you mean '{close[0]}'?" if close
-                        else f"the fields here are {', '.join(specs)}")
+                        else f"the fields here are {', '.join(fields)}")
                 self.problem(key_node, prefix + key, f"unknown field; {hint}")
                 continue
-            values[key] = self.convert(specs[key].kind, value_node, prefix + key)
-        for name, spec in specs.items():
-            if name not in seen and spec.required:
-                self.problem(node, prefix + name, "required field is missing")
-                values[name] = INVALID
-        if "id" in values and isinstance(values["id"], str):
-            self.define(path, values["id"], seen["id"])
-        if any(v is INVALID for v in values.values()):
-            return INVALID
-        return cls(**values)
+            value = values[key] = convert(self, value_node, prefix + key)
+            invalid = invalid or value is INVALID
+        if len(values) < len(fields):  # some field is not given
+            for name in _required(cls):
+                if name not in seen:
+                    self.problem(node, prefix + name, "required field is missing")
+                    invalid = True
+        ident = values.get("id")
+        if isinstance(ident, str):
+            self.define(path, ident, seen["id"])
+        return INVALID if invalid else cls(**values)
 
     def define(self, path: str, ident: str, node: yaml.Node) -> None:
         collection = path.split("[")[0]
@@ -219,9 +153,152 @@ class _Walk:
             self.problem(node, path, f"'{ident}' is not the id of any of {collection}; {hint}")
 
 
+# What checks a node against one kind of field, called with the walk, the node and its path.
+Convert = Callable[[_Walk, yaml.Node, str], Any]
+
+
 @functools.cache
-def _specs(cls: type) -> dict[str, FieldSpec]:
-    return {spec.name: spec for spec in fields_of(cls)}
+def _fields(cls: type) -> dict[str, Convert]:
+    """The front-matter fields of a model class, in order, each with its converter."""
+    return {spec.name: _converter(spec.kind) for spec in fields_of(cls)}
+
+
+@functools.cache
+def _required(cls: type) -> tuple[str, ...]:
+    return tuple(spec.name for spec in fields_of(cls) if spec.required)
+
+
+@functools.cache
+def _converter(kind: Kind) -> Convert:
+    """The function that checks a node against `kind` and returns its value (or INVALID,
+    with the problem recorded). Made once per kind rather than matching the kind at every
+    node: a build walks thousands of nodes per second."""
+    match kind:
+        case Obj(cls):
+            return functools.partial(_mapping, cls)
+        case ListOf(item, min_items):
+            return _sequence(_converter(item), min_items)
+        case Text(single_line=True):
+            return _textual(_single_line)
+        case Text():
+            return _textual(None)
+        case Pattern(regex, explain):
+            return _textual(functools.partial(_pattern, re.compile(regex).fullmatch, explain))
+        case Choice(options):
+            return _textual(functools.partial(_choice, options))
+        case Date():
+            return _textual(_date, accept_date=True)
+        case Url():
+            return _textual(_url)
+        case QuoteText():
+            return _textual(_quote)
+        case Ref(collection):
+            return _textual(functools.partial(_ref, collection))
+        case SeedName():
+            return _textual(_seed_name)
+    raise TypeError(f"unknown kind {kind!r}")  # a bug in schema.py, not a user mistake
+
+
+def _mapping(cls: type, walk: _Walk, node: yaml.Node, path: str) -> Any:
+    return walk.mapping(cls, node, path)
+
+
+def _sequence(item: Convert, min_items: int) -> Convert:
+    def convert(walk: _Walk, node: yaml.Node, path: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+                if min_items:
+                    return walk.problem(node, path, f"is empty; list at least {min_items}")
+                return ()
+            return walk.problem(node, path, "expected a list ('- ' items)")
+        if len(node.value) < min_items:
+            return walk.problem(node, path, f"must list at least {min_items}")
+        values = tuple([item(walk, child, f"{path}[{i}]") for i, child in enumerate(node.value)])
+        return INVALID if INVALID in values else values
+
+    return convert
+
+
+# Checks the text of a scalar field further: (walk, text, node, path) -> value or INVALID.
+Check = Callable[[_Walk, str, yaml.Node, str], Any]
+
+
+def _textual(check: Check | None, accept_date: bool = False) -> Convert:
+    def convert(walk: _Walk, node: yaml.Node, path: str) -> Any:
+        # The common case first: a plain string, no problem to describe.
+        if node.tag == _STR and node.__class__ is yaml.ScalarNode:
+            text = node.value.strip()
+            if not text:
+                return walk.problem(node, path, "must not be empty")
+        else:
+            text = walk.text(node, path, accept_date)
+            if text is INVALID:
+                return INVALID
+        return text if check is None else check(walk, text, node, path)
+
+    return convert
+
+
+def _single_line(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    if "\n" in text:
+        return walk.problem(node, path, "must be a single line")
+    return text
+
+
+def _pattern(fullmatch: Callable[[str], Any], explain: str, walk: _Walk, text: str,
+             node: yaml.Node, path: str) -> Any:
+    if not fullmatch(text):
+        return walk.problem(node, path, f"'{text}' is not valid: {explain}")
+    return text
+
+
+def _choice(options: tuple[str, ...], walk: _Walk, text: str, node: yaml.Node,
+            path: str) -> Any:
+    if text not in options:
+        close = difflib.get_close_matches(text, options, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        allowed = ", ".join(f"'{o}'" for o in options)
+        return walk.problem(node, path, f"'{text}' is not one of {allowed}{hint}")
+    return text
+
+
+def _date(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    if not _DATE.fullmatch(text):
+        return walk.problem(node, path, f"'{text}' is not a date written YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return walk.problem(node, path, f"'{text}' is not a real date")
+
+
+def _url(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    if not is_web_address(text):
+        return walk.problem(node, path, f"'{text}' is not a web address: use a full "
+                            "http:// or https:// URL, or leave the field out")
+    return text
+
+
+def _quote(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    if walk.article is None:
+        return Quote(text, "")
+    found = art.locate(walk.article, text)
+    if isinstance(found, art.NotFound):
+        return walk.problem(node, path, found.message)
+    return Quote(text, found.target)
+
+
+def _ref(collection: str, walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    walk.refs.append((collection, text, node, path))
+    return text
+
+
+def _seed_name(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
+    if "/" in text or "\\" in text or text.startswith("."):
+        return walk.problem(node, path, f"'{text}' must be a file name in seeds/, "
+                            "without folders")
+    if not (walk.seeds_dir / text).is_file():
+        return walk.problem(node, path, f"seeds/{text} does not exist")
+    return text
 
 
 def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> Explainer:

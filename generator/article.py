@@ -10,7 +10,9 @@ import difflib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import markdown
 import nh3
@@ -20,6 +22,7 @@ from markdown.util import AtomicString
 
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
 _INLINE_TAGS = {"em", "strong", "a", "code"}
+_DEMOTED = {f"h{n}": f"h{n + 1}" for n in range(1, 6)}
 _ALLOWED_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre",
                  "code", "em", "strong", "a", "span", "hr"}
 # Python-Markdown is quadratic in unmatched '['; past this many in one paragraph it takes
@@ -35,15 +38,14 @@ _FOLD = {
 }
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     id: str
     text: str
 
 
-@dataclass(frozen=True)
-class Block:
-    """A paragraph, heading or list item of the article, with its sentences."""
+class Block(NamedTuple):
+    """A paragraph, heading or list item of the article, with its sentences. (Named tuples:
+    an article has dozens, and a frozen dataclass is several times slower to make.)"""
 
     id: str
     text: str
@@ -150,6 +152,8 @@ def closest_passage(article: Article, wanted: str) -> str | None:
 
 def count_brackets(body: str) -> list[tuple[int, int]]:
     """(line, count) for each paragraph with too many unescaped '[' for Markdown to parse fast."""
+    if body.count("[") <= MAX_BRACKETS_PER_PARAGRAPH:  # as in nearly every article
+        return []
     found = []
     line_no, count, start = 0, 0, 1
     for line_no, line in enumerate([*body.split("\n"), ""], 1):
@@ -174,6 +178,7 @@ class ArticleParser:
                      "linebreak"):
             self._md.inlinePatterns.deregister(name)
         self._md.treeprocessors.register(_PlainText(self._md), "plain_text", 25)  # before inline
+        _guard_block_processors(self._md)
         self._collector = _Sentences(self._md, self._segment)
         # After 'unescape' (priority 0), so the tree holds the final text.
         self._md.treeprocessors.register(self._collector, "sentences", -10)
@@ -194,6 +199,32 @@ class ArticleParser:
             link_rel="noopener noreferrer",
         )
         return Article(html=clean, text=self._collector.text, blocks=self._collector.blocks)
+
+
+# For some of Python-Markdown's block processors, a test a block must pass for the processor's
+# regular expression to match it. Python-Markdown runs each expression over every block, and
+# most blocks of an article are paragraphs none of them matches; these tests, done first,
+# skip a third of Markdown's time. Each is implied by its expression (a header needs '#', a
+# rule three '-', '_' or '*', a quote '>', a setext underline a line starting '=' or '-').
+_BLOCK_NEEDS: dict[str, Callable[[str], bool]] = {
+    "hashheader": lambda block: "#" in block,
+    "setextheader": lambda block: "\n=" in block or "\n-" in block,
+    "hr": lambda block: block.count("-") > 2 or block.count("_") > 2 or block.count("*") > 2,
+    "quote": lambda block: ">" in block,
+}
+
+
+def _guard_block_processors(md: markdown.Markdown) -> None:
+    processors = md.parser.blockprocessors
+    for name, needs in _BLOCK_NEEDS.items():
+        test = processors[name].test
+        processors[name].test = (  # type: ignore[method-assign]
+            lambda parent, block, test=test, needs=needs: needs(block) and test(parent, block))
+    # A link reference definition ('[id]: url') always holds ']:'. This processor tests
+    # nothing and searches in run(), which returns False when it finds none.
+    run = processors["reference"].run
+    processors["reference"].run = (  # type: ignore[method-assign]
+        lambda parent, blocks, run=run: "]:" in blocks[0] and run(parent, blocks))
 
 
 # Every inline pattern still registered starts at one of these characters, or at a placeholder
@@ -227,20 +258,25 @@ class _Sentences(Treeprocessor):
         blocks: list[Block] = []
         sentence_count = 0
         for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
+            tag = element.tag
+            if tag in _DEMOTED:
                 # The page's own sections are h2; the article's headings sit below them.
-                element.tag = f"h{int(element.tag[1]) + 1}"
-            if element.tag not in _BLOCK_TAGS or _has_block_children(element):
+                element.tag = tag = _DEMOTED[tag]
+            if tag not in _BLOCK_TAGS:
                 continue
-            text = "".join(element.itertext())
+            if len(element):
+                if _has_block_children(element):
+                    continue
+                text = "".join(element.itertext())
+            else:
+                text = element.text or ""
             if not text.strip():
                 continue
             pieces, starts = _split(text, self._segment(text))
-            sentences = []
-            for piece in pieces:
-                sentence_count += 1
-                sentences.append(Sentence(f"s{sentence_count}", piece))
-            block = Block(f"p{len(blocks) + 1}", text, tuple(sentences), tuple(starts),
+            sentences = tuple([Sentence(f"s{n}", piece)
+                               for n, piece in enumerate(pieces, sentence_count + 1)])
+            sentence_count += len(sentences)
+            block = Block(f"p{len(blocks) + 1}", text, sentences, tuple(starts),
                           normalize(text))
             blocks.append(block)
             element.set("id", block.id)

@@ -137,6 +137,8 @@ def parse_yaml_file(data: bytes, display: str) -> yaml.MappingNode | None:
 
 def _tab_problems(lines: list[str], display: str, first_line: int) -> list[Problem]:
     # libyaml accepts some tabs that the pure-Python loader rejects; refuse them all alike.
+    if "\t" not in "".join(lines):
+        return []
     return [
         Problem(display, first_line + n, line.index("\t") + 1, "front matter",
                 "tab used for indentation; YAML needs spaces")

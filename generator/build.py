@@ -8,11 +8,12 @@ rest over all cores, and writes only the files whose bytes changed.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,7 +47,20 @@ from generator.render import (
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
-from generator.write import Content, Stamps, Written, is_untouched, stat_in, write_site
+from generator.write import (
+    Content,
+    Linked,
+    Staged,
+    Stamps,
+    Written,
+    discard_staged,
+    in_place_at_most,
+    is_untouched,
+    place_page,
+    stage_site,
+    stat_in,
+    write_site,
+)
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
@@ -208,6 +222,7 @@ class _Compiled:
     listing: Listing
     item: str  # its entry on the home page
     page: bytes | str  # the page, or its SHA-256 once stored in the cache
+    placed: bool  # already in the staging folder of the new site
 
 
 def build(project: Project, base_url: str | None = None,
@@ -260,50 +275,70 @@ def build(project: Project, base_url: str | None = None,
                 del reuse[name]
                 todo.append(project.content_dir / name.removeprefix(prefix))
 
-    compiled, problems = _compile(project, settings, todo, options, tools)
-    listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
-    problems += duplicate_slugs(listings)
-    if problems:
-        raise ContentError(problems)
+    # When the site will be written whole, a new folder for it is made now and each page is
+    # placed in it by the process that rendered it, in parallel, rather than all by this one
+    # at the end: making a file and a folder per page is a good part of a cold build.
+    whole = bool(todo) and (not untouched or len(todo) > in_place_at_most(len(content_times)))
+    with _staging(project.out_dir, whole) as staging:
+        compiled, problems = _compile(project, settings, todo, options, tools, staging)
+        listings = [e.listing for e in reuse.values()] + [c.listing for c in compiled]
+        problems += duplicate_slugs(listings)
+        if problems:
+            raise ContentError(problems)
 
-    def finish(files: int, written: Written, saved: BuildCache | None) -> BuildResult:
-        next_warm = Warm(content_times, seed_times, code, saved, tools) if saved else None
-        return BuildResult(settings, len(listings), files, len(compiled), project.out_dir,
-                           written, next_warm)
+        def finish(files: int, written: Written, saved: BuildCache | None) -> BuildResult:
+            next_warm = Warm(content_times, seed_times, code, saved, tools) if saved else None
+            return BuildResult(settings, len(listings), files, len(compiled), project.out_dir,
+                               written, next_warm)
 
-    entries: dict[str, Entry] = dict(reuse)
-    inputs = ""
-    if cache:
+        entries: dict[str, Entry] = dict(reuse)
+        inputs = ""
+        if cache:
+            for item in compiled:
+                assert isinstance(item.page, str)
+                key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
+                entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat,
+                                           item.item)
+            inputs = site_key(cache.fingerprint, entries)
+            if inputs == cache.site_key and untouched:
+                # Same inputs as the build that wrote this folder, which nobody has touched since.
+                saved = cache.save(project, entries, cache.site, inputs)
+                return finish(_file_count(cache.site), Written("unchanged", 0, 0, cache.site),
+                              saved)
+
+        env = tools.env
+        items = {e.listing.slug: e.item for e in (*reuse.values(), *compiled)}
+        files: dict[str, Content] = {"index.html": render_index(env, listings, items, settings)}
         for item in compiled:
-            assert isinstance(item.page, str)
-            key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
-            entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat,
-                                       item.item)
-        inputs = site_key(cache.fingerprint, entries)
-        if inputs == cache.site_key and untouched:
-            # Same inputs as the build that wrote this folder, which nobody has touched since.
-            saved = cache.save(project, entries, cache.site, inputs)
-            return finish(_file_count(cache.site), Written("unchanged", 0, 0, cache.site),
-                          saved)
+            if isinstance(item.page, bytes):
+                files[page_path(item.listing)] = item.page
+        if cache:
+            for entry in entries.values():
+                files[page_path(entry.listing)] = cache.page(entry.page)
+        files.update(tools.fixed_files(settings))
+        files.update(tools.listing_files(listings, settings))
+        files = dict(sorted(files.items()))
 
-    env = tools.env
-    items = {e.listing.slug: e.item for e in (*reuse.values(), *compiled)}
-    files: dict[str, Content] = {"index.html": render_index(env, listings, items, settings)}
-    for item in compiled:
-        if isinstance(item.page, bytes):
-            files[page_path(item.listing)] = item.page
-    if cache:
-        for entry in entries.values():
-            files[page_path(entry.listing)] = cache.page(entry.page)
-    files.update(tools.fixed_files(settings))
-    files.update(tools.listing_files(listings, settings))
-    files = dict(sorted(files.items()))
+        staged = None
+        if staging:
+            staged = Staged(staging, frozenset(page_path(c.listing) for c in compiled if c.placed))
+        written = write_site(files, project.out_dir, cache.site if cache and untouched else None,
+                             staged)
+        saved = None
+        if cache:
+            saved = cache.save(project, entries, written.stamps, inputs)
+        return finish(len(files), written, saved)
 
-    written = write_site(files, project.out_dir, cache.site if cache and untouched else None)
-    saved = None
-    if cache:
-        saved = cache.save(project, entries, written.stamps, inputs)
-    return finish(len(files), written, saved)
+
+@contextlib.contextmanager
+def _staging(out_dir: Path, wanted: bool) -> Iterator[Path | None]:
+    """A staging folder for a site written whole (if `wanted`), removed unless swapped in."""
+    staging = stage_site(out_dir) if wanted else None
+    try:
+        yield staging
+    finally:
+        if staging:
+            discard_staged(staging)
 
 
 def _look(project: Project, warm: Warm | None) -> tuple[dict[str, Times], dict[str, Times], str]:
@@ -442,13 +477,15 @@ def _sha(data: bytes) -> str:
 
 
 def _compile(project: Project, settings: Settings, paths: list[Path], options: BuildOptions,
-             tools: Tools) -> tuple[list[_Compiled], list[Problem]]:
-    """Check and render the files, across worker processes when there are many."""
+             tools: Tools, staging: Path | None) -> tuple[list[_Compiled], list[Problem]]:
+    """Check and render the files, across worker processes when there are many; with
+    `staging`, each page is also placed there."""
     if not paths:
         return [], []
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
-        return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store, tools)
+        return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store,
+                              staging, tools)
     # A few chunks per worker: each chunk pays once for a Markdown parser and templates.
     size = -(-len(paths) // (jobs * 2))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
@@ -461,19 +498,21 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
         for done, found in pool.map(_compile_chunk, [project] * len(chunks),
                                     [settings] * len(chunks), chunks,
                                     [options.fast_yaml] * len(chunks),
-                                    [tools.store] * len(chunks)):
+                                    [tools.store] * len(chunks), [staging] * len(chunks)):
             compiled += done
             problems += found
     return compiled, problems
 
 
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
-                   store: Path | None, tools: Tools | None = None
+                   store: Path | None, staging: Path | None, tools: Tools | None = None
                    ) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
-    into the cache and only their names come back."""
+    into the cache and only their names come back; with `staging`, they are placed in the
+    new site's folder too."""
     tools = tools or Tools(project, store, "")
     parser, env = tools.parser, tools.env
+    pages = os.path.join(store, "pages") if store else ""
     compiled, problems = [], []
     for path in paths:
         before = path.stat()
@@ -487,7 +526,10 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
             problems.extend(err.problems)
             continue
         seed_times = _file_times(project.seeds_dir / explainer.seed)
+        kept = store_page(store, page) if store else page
+        placed = staging is not None and place_page(
+            staging, page_path(listing), Linked(kept, pages) if store else page)
         compiled.append(_Compiled(
             project.display(path), _sha(data), (*_times(before), *seed_times),
-            explainer.seed, listing, item, store_page(store, page) if store else page))
+            explainer.seed, listing, item, kept, placed))
     return compiled, problems

@@ -62,11 +62,53 @@ class Written:
     stamps: Stamps
 
 
+class Staged(NamedTuple):
+    """A site being written whole: its new folder (see stage_site) and the files already
+    placed in it."""
+
+    folder: Path
+    placed: frozenset[str]
+
+
+def stage_site(out_dir: Path) -> Path:
+    """A new, empty folder beside `out_dir` for a site that will be written whole, so that
+    its pages can be placed in it (place_page) by the processes rendering them, while the
+    rest is still being made. write_site swaps it in; discard_staged removes it if the build
+    fails."""
+    _refuse_foreign(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+
+
+def place_page(staging: Path | str, path: str, content: Content) -> bool:
+    """Put a page (`path` is '<folder>/index.html') in a staging folder. False, and nothing
+    written, if its folder is already there: two explainers with one slug, which the build
+    reports before any site is swapped in."""
+    folder = os.path.join(staging, os.path.dirname(path))
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        return False
+    _put(content, Path(staging, path))
+    return True
+
+
+def discard_staged(staging: Path) -> None:
+    """Remove a staging folder that was not swapped in (nothing, if it was)."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def write_site(files: Mapping[str, Content], out_dir: Path,
-               previous: Stamps | None = None) -> Written:
+               previous: Stamps | None = None, staged: Staged | None = None) -> Written:
     """Make `out_dir` hold exactly `files`. `previous` is what the last write returned, given
     only once is_untouched has found the folder still as that write left it; then only what
-    differs is written. Without it the folder is written whole."""
+    differs is written. Without it the folder is written whole; with `staged`, it is written
+    whole into that staging folder, where the files it names were placed already."""
+    if staged is not None:
+        wanted = {path: _sha(content) for path, content in files.items()}
+        _replace(files, out_dir, staged)
+        return Written("replaced", len(files), 0,
+                       _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
     _refuse_foreign(out_dir)
     wanted = {path: _sha(content) for path, content in files.items()}
     if previous:
@@ -74,7 +116,7 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
         removed = sorted(p for p in previous if p not in wanted and not p.endswith("/"))
         if not changed and not removed:
             return Written("unchanged", 0, 0, previous)
-        if len(changed) + len(removed) <= max(20, len(wanted) // 10):
+        if len(changed) + len(removed) <= in_place_at_most(len(wanted)):
             _update_in_place(files, out_dir, changed, removed)
             # Folders of the site now: those of the last build, less any that only held
             # removed files, plus any that new files went into.
@@ -90,6 +132,12 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
     _replace(files, out_dir)
     return Written("replaced", len(files), 0,
                    _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
+
+
+def in_place_at_most(files: int) -> int:
+    """How many files of a site of this many may change for the site to be updated in place
+    rather than written whole: beyond it, a fresh folder is as quick and always consistent."""
+    return max(20, files // 10)
 
 
 def _sha(content: Content) -> str:
@@ -212,11 +260,14 @@ def _interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def _replace(files: Mapping[str, Content], out_dir: Path) -> None:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+def _replace(files: Mapping[str, Content], out_dir: Path, staged: Staged | None = None
+             ) -> None:
+    staging = staged.folder if staged else stage_site(out_dir)
+    placed = staged.placed if staged else frozenset()
     try:
         for relative, content in files.items():
+            if relative in placed:
+                continue
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             _put(content, target)

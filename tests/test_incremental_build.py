@@ -136,6 +136,41 @@ def test_problems_are_found_in_parallel_builds_too(tmp_path):
     assert [p.file for p in err.value.problems] == ["content/story-00007.md"]
 
 
+def leftovers(project: Project) -> list[str]:
+    return [p.name for p in project.root.iterdir() if p.name.startswith(".site")]
+
+
+def test_a_failed_parallel_build_leaves_the_previous_site_and_no_half_written_one(tmp_path):
+    # Pages go into the new site's folder as they are rendered; a problem found after some
+    # of them were placed must leave the old site as it was, and nothing of the new one.
+    root = make_project(tmp_path / "many", 30)
+    project = Project.at(root)
+    build(project, options=BuildOptions(jobs=2))
+    before = tree_hash(project.out_dir)
+    _replace(project.templates_dir / "partials" / "summary.html", "<section", "<section ")
+    bad = root / "content" / "story-00029.md"
+    bad.write_text(bad.read_text().replace("status: proposed", "status: maybe", 1))
+    with pytest.raises(ContentError):
+        build(project, options=BuildOptions(jobs=2))
+    assert tree_hash(project.out_dir) == before
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_two_files_with_one_slug_fail_a_parallel_cold_build_cleanly(tmp_path, cache):
+    root = make_project(tmp_path / "many", 30)
+    twin = root / "content" / "story-00011.md"
+    twin.write_text(twin.read_text().replace("slug: story-00011", "slug: story-00003", 1))
+    project = Project.at(root)
+    with pytest.raises(ContentError) as err:
+        build(project, options=BuildOptions(jobs=2, cache=cache))
+    assert [(p.file, p.field) for p in err.value.problems] == [
+        ("content/story-00011.md", "slug")]
+    assert "already the slug of content/story-00003.md" in err.value.problems[0].message
+    assert not project.out_dir.exists()
+    assert leftovers(project) == []
+
+
 def _replace(path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text

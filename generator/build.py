@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -486,8 +487,9 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
         return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store,
                               staging, tools)
-    # A few chunks per worker: each chunk pays once for a Markdown parser and templates.
-    size = -(-len(paths) // (jobs * 2))
+    # Many chunks per worker, so that a worker on a slower CPU (the two of a virtual machine
+    # seldom run alike) does not hold up the end; a worker makes its tools once (_tools_of).
+    size = -(-len(paths) // (jobs * 8))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     method = options.start_method or (
         "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -504,13 +506,20 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
     return compiled, problems
 
 
+@functools.lru_cache(maxsize=1)
+def _tools_of(project: Project, store: Path | None) -> Tools:
+    """A worker process's tools: made for its first chunk, kept for the others. (A pool of
+    workers serves one build.)"""
+    return Tools(project, store, "")
+
+
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
                    store: Path | None, staging: Path | None, tools: Tools | None = None
                    ) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
     into the cache and only their names come back; with `staging`, they are placed in the
     new site's folder too."""
-    tools = tools or Tools(project, store, "")
+    tools = tools or _tools_of(project, store)
     parser, env = tools.parser, tools.env
     pages = os.path.join(store, "pages") if store else ""
     compiled, problems = [], []

@@ -22,7 +22,16 @@ WORDS = (
 
 
 def _sentence(rng: random.Random) -> str:
+    """A sentence with what news copy has: now and then a possessive with a typographic
+    apostrophe, words in typographic quotation marks, a dash between two clauses."""
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    if rng.random() < 0.5:
+        words[rng.randrange(1, len(words))] += "\u2019s"
+    if rng.random() < 0.3:
+        at = rng.randrange(1, len(words) - 2)
+        words[at], words[at + 2] = f"\u201c{words[at]}", f"{words[at + 2]}\u201d"
+    if rng.random() < 0.2:
+        words.insert(rng.randrange(2, len(words)), "\u2013")
     return " ".join(words).capitalize() + "."
 
 
@@ -35,7 +44,9 @@ def _article(rng: random.Random) -> tuple[list[str], list[str]]:
 
 def explainer_text(n: int, seed_name: str, paragraphs: list[str], headings: list[str]) -> str:
     rng = random.Random(n)
-    quotes = [p.split(". ")[0].split(" ", 2)[2] for p in paragraphs]
+    # Quotes as typed by an annotator: straight apostrophes where the article has typographic
+    # ones (the build matches them), every other character as in the article.
+    quotes = [p.split(". ")[0].split(" ", 2)[2].replace("\u2019", "'") for p in paragraphs]
     actors = "\n".join(
         f"  - id: actor-{a}\n    name: Actor {a} of story {n}\n    role: Minister\n"
         f"    side: Side {a}\n    wants: An agreement on terms number {a}.\n"

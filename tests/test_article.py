@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from generator.article import (
@@ -123,3 +125,30 @@ def test_guarded_block_processors_still_find_every_kind_of_block():
     assert [t.name for t in soup.find_all(["h2", "h3", "hr", "blockquote"])] == [
         "h2", "h2", "hr", "blockquote"]
     assert soup.find("a")["href"] == "https://example.org"
+
+
+_TYPOGRAPHY = ["a", "b", ".", " ", "U.S.", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014",
+               "\u2026", "\n", "  ", "\u00a0", "'", '"', "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TYPOGRAPHY), min_size=1, max_size=60).map("".join),
+       st.data())
+def test_quotes_are_placed_alike_whether_or_not_folding_kept_positions(body, data):
+    """A block whose folding changed characters one for one is searched without mapping
+    positions back; the sentence found must be the one the mapping gives."""
+    article = parse(body)
+    assume(article.blocks)
+    block = data.draw(st.sampled_from(article.blocks))
+    start = data.draw(st.integers(0, len(block.text) - 1))
+    quote = block.text[start:data.draw(st.integers(start + 1, len(block.text)))]
+    with mock.patch("generator.article._same_positions", lambda b: b.folded == b.text):
+        mapped = locate(article, quote)
+    assert locate(article, quote) == mapped
+
+
+def test_a_quote_with_typed_apostrophes_links_to_its_sentence():
+    article = parse("The envoy\u2019s \u201cfirst step\u201d was agreed. Then talks \u2013 "
+                    "long ones \u2013 began.\n")
+    assert locate(article, "talks - long ones - began.") == Located("s2")
+    assert locate(article, "envoy's \"first step\"") == Located("s1")

@@ -152,3 +152,21 @@ def test_a_quote_with_typed_apostrophes_links_to_its_sentence():
                     "long ones \u2013 began.\n")
     assert locate(article, "talks - long ones - began.") == Located("s2")
     assert locate(article, "envoy's \"first step\"") == Located("s1")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES + _TYPOGRAPHY), max_size=40).map("".join))
+def test_sentences_marked_in_the_text_come_out_as_the_spans_of_the_tree(body):
+    """Plain paragraphs get their sentence spans after sanitising, from marks in the text;
+    the page must be what spans made in the tree give."""
+    ours = ArticleParser().parse(body)
+    with mock.patch("generator.article._MARKS", ("",)):  # "" is in every text: no marks
+        theirs = ArticleParser().parse(body)
+    assert (ours.html, ours.text, ours.blocks) == (theirs.html, theirs.text, theirs.blocks)
+
+
+def test_an_article_holding_the_marks_gets_its_spans_in_the_tree():
+    article = parse("A \ue000s9\ue001 trick\ue002. Next.\n")
+    soup = BeautifulSoup(article.html, "html.parser")
+    assert [s["id"] for s in soup.select("span.sentence")] == ["s1", "s2"]
+    assert "\ue000s9\ue001 trick\ue002." in soup.get_text()

@@ -159,7 +159,7 @@ def whole_command(mode: str, root: Path) -> dict:
 def _eleventy_project(root: Path) -> Path:
     """The project's content files as an Eleventy input folder, every one a page through
     ELEVENTY_LAYOUT (made once per project)."""
-    source = root.parent / f"{root.name}-eleventy"
+    source = _eleventy_input(root)
     if not source.exists():
         pages = source / "pages"
         shutil.copytree(root / "content", pages)
@@ -167,6 +167,10 @@ def _eleventy_project(root: Path) -> Path:
         (source / "_includes").mkdir()
         (source / "_includes" / "page.njk").write_text(ELEVENTY_LAYOUT, encoding="utf-8")
     return source
+
+
+def _eleventy_input(root: Path) -> Path:
+    return root.parent / f"{root.name}-eleventy"
 
 
 def _eleventy_output(root: Path) -> Path:
@@ -273,8 +277,8 @@ def main() -> None:
             if over in medians and under in medians:
                 label = f"{over}/{under}"
                 print(f"{size:>10} {label:>16} {medians[over] / medians[under]:>4.2f}")
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(_discarded(root), ignore_errors=True)
+        for folder in (root, _discarded(root), _eleventy_input(root), _eleventy_output(root)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -35,16 +35,13 @@ from generator.errors import ContentError, Problem
 from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
 from generator.render import (
-    FEED_ENTRIES,
     fixed_files,
-    index_order,
+    listing_files,
     make_environment,
     page_path,
     render_explainer,
-    render_feed,
     render_index,
     render_listing_item,
-    render_sitemap,
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
@@ -133,11 +130,16 @@ def content_files(project: Project) -> list[Path]:
     return [project.content_dir / name for name in _content_times(project)]
 
 
-def _content_times(project: Project) -> dict[str, Times]:
-    """Each content file's name, in order, with _times of it, from one pass over the folder."""
+def require_content_folder(project: Project) -> None:
+    """The build's problem when the project has no content folder, as a ContentError."""
     if not project.content_dir.is_dir():
         raise ContentError([Problem("content/", None, None, "folder",
                                     f"no content folder at {project.content_dir}")])
+
+
+def _content_times(project: Project) -> dict[str, Times]:
+    """Each content file's name, in order, with _times of it, from one pass over the folder."""
+    require_content_folder(project)
     return _only_content(_folder_times(project.content_dir))
 
 
@@ -222,7 +224,7 @@ class _Compiled:
     seed: str
     listing: Listing
     item: str  # its entry on the home page
-    page: bytes | str  # the page, or its SHA-256 once stored in the cache
+    page: Content  # the page, or its file in the cache
     placed: bool  # already in the staging folder of the new site
 
 
@@ -296,10 +298,10 @@ def build(project: Project, base_url: str | None = None,
         inputs = ""
         if cache:
             for item in compiled:
-                assert isinstance(item.page, str)
+                assert isinstance(item.page, Linked)
                 key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
-                entries[item.name] = Entry(key, item.seed, item.listing, item.page, item.stat,
-                                           item.item)
+                entries[item.name] = Entry(key, item.seed, item.listing, item.page.sha,
+                                           item.stat, item.item)
             inputs = site_key(cache.fingerprint, entries)
             if inputs == cache.site_key and untouched:
                 # Same inputs as the build that wrote this folder, which nobody has touched since.
@@ -414,21 +416,8 @@ class Tools:
         return self._fixed
 
     def listing_files(self, listings: list[Listing], settings: Settings) -> dict[str, bytes]:
-        """The sitemap and the feed; each made again only when what it shows of the
-        explainers changed (an edit to an article's text changes neither)."""
-        if not settings.base_url:
-            return {}
-        ordered = index_order(listings)
-        files = {}
-        dates = [e.updated or e.published for e in ordered]
-        for name, inputs, render in (
-                ("sitemap.xml", ([e.slug for e in ordered], dates), render_sitemap),
-                ("feed.xml", (max(dates, default=None), ordered[:FEED_ENTRIES]), render_feed)):
-            made = self._made.get(name)
-            if made is None or made[0] != inputs:
-                made = self._made[name] = (inputs, render(self.env, ordered, settings))
-            files[name] = made[1]
-        return files
+        """The sitemap and the feed, each made again only when what it shows changed."""
+        return listing_files(self.env, listings, settings, self._made)
 
 
 def _file_count(stamps: Stamps) -> int:
@@ -517,11 +506,10 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
                    store: Path | None, staging: Path | None, tools: Tools | None = None
                    ) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
-    into the cache and only their names come back; with `staging`, they are placed in the
+    into the cache and only where they are kept comes back; with `staging`, they are placed in the
     new site's folder too."""
     tools = tools or _tools_of(project, store)
     parser, env = tools.parser, tools.env
-    pages = os.path.join(store, "pages") if store else ""
     compiled, problems = [], []
     for path in paths:
         before = path.stat()
@@ -536,8 +524,7 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
             continue
         seed_times = _file_times(project.seeds_dir / explainer.seed)
         kept = store_page(store, page) if store else page
-        placed = staging is not None and place_page(
-            staging, page_path(listing), Linked(kept, pages) if store else page)
+        placed = staging is not None and place_page(staging, page_path(listing), kept)
         compiled.append(_Compiled(
             project.display(path), _sha(data), (*_times(before), *seed_times),
             explainer.seed, listing, item, kept, placed))

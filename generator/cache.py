@@ -110,7 +110,7 @@ class BuildCache:
     pages: str = field(init=False)  # the folder of the pages, as a string: joined per page
 
     def __post_init__(self) -> None:
-        self.pages = os.path.join(self.folder, "pages")
+        self.pages = _pages_of(self.folder)
 
     @classmethod
     def open(cls, project: Project, fingerprint_: str) -> BuildCache:
@@ -167,7 +167,7 @@ class BuildCache:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.page(sha).path)
         else:  # the fingerprint changed: nothing before this build is of use
-            for path in (self.folder / "pages").glob("*"):
+            for path in Path(self.pages).glob("*"):
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
             (self.folder / "manifest.json").unlink(missing_ok=True)  # cache format 3
@@ -175,20 +175,24 @@ class BuildCache:
                           manifest)
 
 
-def store_page(folder: Path, data: bytes) -> str:
+def store_page(folder: Path, data: bytes) -> Linked:
     """Keep a page in the cache `folder`, named by its SHA-256 and read-only, so that an edit
     to a linked copy in the site needs a deliberate chmod (build checks the bytes against the
     name before relinking anyway). Safe to call from several processes at once."""
-    sha = hashlib.sha256(data).hexdigest()
-    target = os.path.join(folder, "pages", sha)
-    if not _intact(target, sha):
+    stored = Linked(hashlib.sha256(data).hexdigest(), _pages_of(folder))
+    if not _intact(stored.path, stored.sha):
         try:
-            _atomic_write(target, data, mode=0o444)
+            _atomic_write(stored.path, data, mode=0o444)
         except FileNotFoundError:  # the first page of this cache
             _make_folder(folder)
-            os.makedirs(os.path.join(folder, "pages"), exist_ok=True)
-            _atomic_write(target, data, mode=0o444)
-    return sha
+            os.makedirs(stored.folder, exist_ok=True)
+            _atomic_write(stored.path, data, mode=0o444)
+    return stored
+
+
+def _pages_of(folder: Path) -> str:
+    """Where a cache keeps its pages, as a string: joined once per page of a build."""
+    return os.path.join(folder, "pages")
 
 
 def _intact(path: str, sha: str) -> bool:

@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.build import BuildOptions, BuildResult, build, check, content_files
+from generator.build import (
+    BuildOptions,
+    BuildResult,
+    build,
+    check,
+    require_content_folder,
+)
 from generator.errors import ContentError, report
 from generator.project import Project
 from generator.publish import PublishError, publish
@@ -156,8 +162,7 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
     from generator.serve import PortInUse, PreviewServer
 
-    if not project.content_dir.is_dir():
-        content_files(project)  # nothing to watch: the build's own "no content folder" problem
+    require_content_folder(project)  # else there is nothing to watch
     try:
         server = PreviewServer(project, host=args.bind, port=args.port)
     except PortInUse as err:

@@ -166,18 +166,31 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
     return files
 
 
-def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
-                  settings: Settings) -> dict[str, bytes]:
+def listing_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,
+                  made: dict[str, tuple[object, bytes]] | None = None) -> dict[str, bytes]:
     """The sitemap (every page) and the feed (the newest FEED_ENTRIES), which need absolute
-    addresses, so only with a base URL."""
+    addresses, so only with a base URL. `made`, kept by a caller that renders again and again
+    with one environment and settings, holds each file with what it shows of the explainers:
+    a file is taken from it while that is the same (an edit to an article's text changes
+    neither), and put in it when made again."""
     if not settings.base_url:
         return {}
     ordered = index_order(listings)
-    return {"sitemap.xml": render_sitemap(env, ordered, settings),
-            "feed.xml": render_feed(env, ordered, settings)}
+    dates = [e.updated or e.published for e in ordered]
+    files = {}
+    for name, shown, render in (
+            ("sitemap.xml", ([e.slug for e in ordered], dates), _render_sitemap),
+            ("feed.xml", (max(dates, default=None), ordered[:FEED_ENTRIES]), _render_feed)):
+        known = made.get(name) if made is not None else None
+        if known is None or known[0] != shown:
+            known = (shown, render(env, ordered, settings))
+            if made is not None:
+                made[name] = known
+        files[name] = known[1]
+    return files
 
 
-def render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
+def _render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
                    settings: Settings) -> bytes:
     """Every page; `ordered` is in index_order."""
     # Plain strings, formatted here: the sitemap's loop runs once per explainer.
@@ -188,7 +201,7 @@ def render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
         return _render(env, "sitemap.xml", settings, entries=entries)
 
 
-def render_feed(env: jinja2.Environment, ordered: Sequence[Listing], settings: Settings) -> bytes:
+def _render_feed(env: jinja2.Environment, ordered: Sequence[Listing], settings: Settings) -> bytes:
     """The newest FEED_ENTRIES; `ordered` is in index_order."""
     newest = max((e.updated or e.published for e in ordered), default=None)
     with _template_problems(env):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import watchfiles
 
-from generator.build import BuildOptions, BuildResult, Warm, build, content_files
+from generator.build import BuildOptions, BuildResult, Warm, build, require_content_folder
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.write import UnsafeOutputError
@@ -46,8 +46,7 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
           quiet_ms: int = QUIET_MS) -> None:
     """Build, then build again after every save, until `stop` is set (or Ctrl-C). Without a
     content folder there is nothing to watch: ContentError, as from build."""
-    if not project.content_dir.is_dir():
-        content_files(project)  # raises the build's own "no content folder" problem
+    require_content_folder(project)
     # The watcher runs a thread of its own: worker processes must not be forked from here.
     options = replace(options, cache=True, start_method=options.start_method or (
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"))

@@ -76,6 +76,10 @@ def stage_site(out_dir: Path) -> Path:
     rest is still being made. write_site swaps it in; discard_staged removes it if the build
     fails."""
     _refuse_foreign(out_dir)
+    return _new_folder_beside(out_dir)
+
+
+def _new_folder_beside(out_dir: Path) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
 
@@ -104,14 +108,10 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
     only once is_untouched has found the folder still as that write left it; then only what
     differs is written. Without it the folder is written whole; with `staged`, it is written
     whole into that staging folder, where the files it names were placed already."""
-    if staged is not None:
-        wanted = {path: _sha(content) for path, content in files.items()}
-        _replace(files, out_dir, staged)
-        return Written("replaced", len(files), 0,
-                       _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
-    _refuse_foreign(out_dir)
+    if staged is None:
+        _refuse_foreign(out_dir)  # stage_site did, for a staged site
     wanted = {path: _sha(content) for path, content in files.items()}
-    if previous:
+    if previous and staged is None:
         changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
         removed = sorted(p for p in previous if p not in wanted and not p.endswith("/"))
         if not changed and not removed:
@@ -129,7 +129,7 @@ def write_site(files: Mapping[str, Content], out_dir: Path,
             stamps.update(_stamp(out_dir, changed, wanted))
             stamps.update(_stamp(out_dir, sorted(touched), wanted))
             return Written("updated in place", len(changed), len(removed), stamps)
-    _replace(files, out_dir)
+    _replace(files, out_dir, staged)
     return Written("replaced", len(files), 0,
                    _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
 
@@ -262,7 +262,7 @@ def _interrupts_held() -> Iterator[None]:
 
 def _replace(files: Mapping[str, Content], out_dir: Path, staged: Staged | None = None
              ) -> None:
-    staging = staged.folder if staged else stage_site(out_dir)
+    staging = staged.folder if staged else _new_folder_beside(out_dir)
     placed = staged.placed if staged else frozenset()
     try:
         for relative, content in files.items():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import statistics
 import tempfile
 import time
@@ -63,18 +64,21 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=folder)),
                         args.count)
-    project = Project.at(root)
-    start = time.perf_counter()
-    IncrementalSite(project).refresh()
-    full_ms = (time.perf_counter() - start) * 1000
-
-    server = PreviewServer(project, port=0, log=lambda _: None)
-    server.start()
     try:
-        target = project.content_dir / f"story-{args.count // 2:05d}.md"
-        rebuilds, reloads = asyncio.run(measure(server, target, args.edits))
+        project = Project.at(root)
+        start = time.perf_counter()
+        IncrementalSite(project).refresh()
+        full_ms = (time.perf_counter() - start) * 1000
+
+        server = PreviewServer(project, port=0, log=lambda _: None)
+        server.start()
+        try:
+            target = project.content_dir / f"story-{args.count // 2:05d}.md"
+            rebuilds, reloads = asyncio.run(measure(server, target, args.edits))
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        shutil.rmtree(root, ignore_errors=True)  # thousands of files
     rebuild, reload = statistics.median(rebuilds), statistics.median(reloads)
     print(f"explainers: {args.count}, edits: {args.edits} (medians)")
     print(f"full build in memory (baseline):   {full_ms:8.1f} ms")

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,17 +22,24 @@ from generator.validate import validate
 from tests.bad_inputs import SEED, VALID, F
 from tests.conftest import REPO
 
-SEEDS = Path(tempfile.mkdtemp(prefix="explainer-fuzz-seeds-"))
-(SEEDS / "truce.txt").write_text(SEED, encoding="utf-8")
 PARSER = ArticleParser()
 BODY = VALID.split("\n---\n", 1)[1]
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-def outcome(data: bytes) -> Explainer | ContentError:
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds folder the files under test name (pytest removes it with its other temporary
+    folders)."""
+    folder = tmp_path_factory.mktemp("seeds")
+    (folder / "truce.txt").write_text(SEED, encoding="utf-8")
+    return folder
+
+
+def outcome(data: bytes, seeds: Path) -> Explainer | ContentError:
     try:
-        return validate(parse_source(data, F), PARSER, SEEDS)
+        return validate(parse_source(data, F), PARSER, seeds)
     except ContentError as err:
         return err
 
@@ -60,20 +68,20 @@ field_names = st.sampled_from(["title", "slug", "summary", "published", "updated
 
 @FUZZ
 @given(st.dictionaries(st.one_of(field_names, st.text(max_size=8)), yaml_values, max_size=12))
-def test_random_front_matter_gives_a_build_or_clean_errors(front):
+def test_random_front_matter_gives_a_build_or_clean_errors(seeds, front):
     document = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + BODY
-    assert_clean(outcome(document.encode("utf-8")))
+    assert_clean(outcome(document.encode("utf-8"), seeds))
 
 
 @FUZZ
 @given(st.binary(max_size=400))
-def test_random_bytes_give_clean_errors(data):
-    assert_clean(outcome(data))
+def test_random_bytes_give_clean_errors(seeds, data):
+    assert_clean(outcome(data, seeds))
 
 
 @FUZZ
 @given(st.data())
-def test_random_edits_of_a_valid_file_give_a_build_or_clean_errors(data):
+def test_random_edits_of_a_valid_file_give_a_build_or_clean_errors(seeds, data):
     text = VALID.encode("utf-8")
     for _ in range(data.draw(st.integers(1, 4))):
         at = data.draw(st.integers(0, len(text)))
@@ -82,7 +90,7 @@ def test_random_edits_of_a_valid_file_give_a_build_or_clean_errors(data):
             [b"", b":", b"- ", b"\t", b"\n", b"  ", b"'", b'"', b"[", b"{", b"&a ", b"*a",
              b"---\n", b"\xff", b"no", b"#", b"<script>", b"\r"]))
         text = text[:at] + insert + text[at + cut:]
-    assert_clean(outcome(text))
+    assert_clean(outcome(text, seeds))
 
 
 def scalar_tags(node: yaml.Node | None):
@@ -129,12 +137,12 @@ def test_fast_loader_types_the_tricky_scalars_as_pyyaml_does():
 
 @settings(max_examples=25, deadline=None)
 @given(st.binary(max_size=200))
-def test_cli_never_shows_a_traceback(data):
+def test_cli_never_shows_a_traceback(seeds, data):
     root = Path(tempfile.mkdtemp(prefix="explainer-fuzz-"))
     try:
         (root / "content").mkdir()
         shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copytree(SEEDS, root / "seeds")
+        shutil.copytree(seeds, root / "seeds")
         (root / "content" / "x.md").write_bytes(data)
         assert main(["--root", str(root), "build"]) == 1
         assert not (root / "site").exists()

@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime
 import json
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+import jinja2.nodes
 from markupsafe import Markup
 
 from generator.errors import ContentError, Problem
@@ -29,6 +32,84 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+# Comments and raw blocks (passed over: an include in them is text), or an include of one
+# template named in quotes with nothing else in the tag.
+_INCLUDE = re.compile(
+    r"(?P<skip>\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
+    r"|\{%(?P<open>-?)\s*include\s+(?P<q>[\"'])(?P<name>[^\"'{}%]+)(?P=q)\s*(?P<close>-?)%\}",
+    re.DOTALL)
+# Names Jinja gives each template of its own and does not pass to an included one.
+_OWN_NAMES = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
+
+
+class _InliningLoader(jinja2.FileSystemLoader):
+    """The templates as written, except that each `{% include "name" %}` is replaced by that
+    template's source inside `{% with %}`, which scopes its assignments as an include does;
+    the output is the same, byte for byte (tested). Jinja makes a new context for every
+    include, and an explainer page has fifteen (a section partial each, a quote list per
+    actor, phase and question): about a sixteenth of a build's work. One partial per section
+    stays one file to edit, and an error in it is reported there (see _as_written). A partial
+    that would mean something else inlined is included as written (see _inlinable)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return self._inlined(environment, source, {template}), filename, uptodate
+
+    def _inlined(self, environment: jinja2.Environment, source: str, within: set[str]) -> str:
+        def replace(match: re.Match) -> str:
+            name = match["name"]
+            if match["skip"] or name in within:  # an include of itself stays one, as written
+                return match[0]
+            inner = super(_InliningLoader, self).get_source(environment, name)[0]
+            if not _inlinable(environment, inner):
+                return match[0]
+            return (f"{{%{match['open']} with %}}"
+                    f"{self._inlined(environment, inner, within | {name})}"
+                    f"{{% endwith {match['close']}%}}")
+
+        return _INCLUDE.sub(replace, source)
+
+    def as_written(self) -> jinja2.FileSystemLoader:
+        """A loader of the same templates, nothing inlined."""
+        return jinja2.FileSystemLoader(self.searchpath, self.encoding, self.followlinks)
+
+
+def _inlinable(environment: jinja2.Environment, source: str) -> bool:
+    """Whether a template means the same inside another: no blocks, no `extends`, none of the
+    names a template has of its own, and no syntax error (which Jinja then reports in it)."""
+    try:
+        tree = environment.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return False
+    return (tree.find(jinja2.nodes.Block) is None and tree.find(jinja2.nodes.Extends) is None
+            and not jinja2.meta.find_undeclared_variables(tree) & _OWN_NAMES)
+
+
+def _as_written(env: jinja2.Environment, err: jinja2.TemplateSyntaxError
+                ) -> jinja2.TemplateSyntaxError:
+    """A syntax error where it is in the templates as written: lines of a template move when
+    the partials above them are inlined, so the templates involved are parsed one by one."""
+    if not isinstance(env.loader, _InliningLoader) or not err.name:
+        return err
+    plain = env.overlay(loader=env.loader.as_written(), cache_size=0, bytecode_cache=None)
+    todo, seen = [err.name], set()
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = plain.loader.get_source(plain, name)
+            tree = plain.parse(source, name, filename)
+        except jinja2.TemplateSyntaxError as found:
+            return found
+        except jinja2.TemplateNotFound:
+            continue
+        todo.extend(n for n in jinja2.meta.find_referenced_templates(tree) if n)
+    return err
+
+
 def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
                      ) -> jinja2.Environment:
     """Jinja set up for safe output; with `bytecode_dir`, compiled templates are kept there
@@ -36,7 +117,7 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
     if bytecode_dir is not None:
         bytecode_dir.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=_InliningLoader(templates_dir),
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir))
         if bytecode_dir is not None else None,
         autoescape=True,
@@ -225,6 +306,7 @@ def _template_problems(env: jinja2.Environment) -> Iterator[None]:
         raise ContentError([Problem(f"templates/{err.name}", None, None, "template",
                                     f"template not found in {', '.join(searched)}")]) from None
     except jinja2.TemplateSyntaxError as err:
+        err = _as_written(env, err)
         raise ContentError([Problem(f"templates/{err.name or err.filename}", err.lineno, None,
                                     "template", err.message or "syntax error")]) from None
     except jinja2.TemplateError as err:

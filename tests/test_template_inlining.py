@@ -1,0 +1,115 @@
+"""Templates are rendered with each include inlined (render._InliningLoader), for speed: what
+a reader gets, and what a template author is told of a mistake, must be what Jinja's own
+includes give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from bench.synthetic import make_project
+from generator.build import BuildOptions, build, load_settings
+from generator.errors import ContentError
+from generator.project import Project
+from generator.render import make_environment
+from tests.conftest import REPO
+
+
+def as_written(env: jinja2.Environment, folder: Path) -> jinja2.Environment:
+    """The same environment with Jinja's own loader: every include a real include."""
+    return env.overlay(loader=jinja2.FileSystemLoader(folder), cache_size=0)
+
+
+def write_templates(folder: Path, templates: dict[str, str]) -> Path:
+    for name, text in templates.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_site_rendered_with_inlined_partials_is_the_site_includes_give(tmp_path, monkeypatch):
+    # The real templates over the first story and synthetic explainers (base URL set, so the
+    # sitemap and the feed are rendered too); then the same with Jinja's loader.
+    root = make_project(tmp_path / "site", 12)
+    for story in (REPO / "content").glob("*.md"):
+        (root / "content" / story.name).write_bytes(story.read_bytes())
+    for seed in (REPO / "seeds").iterdir():
+        (root / "seeds" / seed.name).write_bytes(seed.read_bytes())
+    project = Project.at(root)
+    build(project, options=BuildOptions(jobs=1, cache=False))
+    inlined = {p.relative_to(root / "site"): p.read_bytes()
+               for p in sorted((root / "site").rglob("*")) if p.is_file()}
+
+    def includes(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
+        return as_written(make_environment(templates_dir, bytecode_dir), templates_dir)
+
+    monkeypatch.setattr("generator.build.make_environment", includes)
+    build(project, options=BuildOptions(jobs=1, cache=False))
+    included = {p.relative_to(root / "site"): p.read_bytes()
+                for p in sorted((root / "site").rglob("*")) if p.is_file()}
+    assert len(inlined) > 14 and load_settings(project).base_url
+    assert inlined == included
+
+
+TEMPLATES = {
+    # Assignments in a partial stay in it; loop variables and `with` values reach it; white
+    # space control on the include tag and in the partial; a partial in a partial.
+    "page.html": (
+        '{% set x = "page" %}<{% include "set.html" %}|{{ x }}>\n'
+        '{% for i in ["a", "b"] %}\n  {%- include "loop.html" -%}  \n{% endfor %}\n'
+        '{% with who = "w" %}{% include "nested.html" %}{% endwith %}\n'
+        '[  {%- include "trim.html" %}  ]\n'
+        '{# {% include "missing.html" %} #}'
+        '{% raw %}{% include "missing.html" %}{% endraw %}\n'
+        '{% include "self.html" %}|{% include "blocky.html" %}|{% include "broken.html" %}\n'
+        '{% for i in "c" %}{% include "own.html" %}{% endfor %}\n'),
+    "set.html": '{% set x = "partial" %}{{ x }}',
+    "loop.html": "{{ i }}\n",
+    "nested.html": "<{{ who }}:{% include 'set.html' %}:{{ x }}>\n",
+    "trim.html": "\n  {%- if true -%}\n  t  \n{%- endif %}\n",
+    "self.html": "{% if not done %}{% set done = true %}s{% include 'self.html' %}{% endif %}",
+    "blocky.html": "{% block b %}block{% endblock %}",
+    # An include does not see the loop it is in: kept an include, this says so.
+    "own.html": "{{ loop is defined }}{{ i }}",
+    "broken.html": "{% if %}",
+}
+
+
+def test_inlined_partials_scope_and_space_their_output_as_includes_do(tmp_path):
+    folder = write_templates(tmp_path, TEMPLATES)
+    env = make_environment(folder)
+    expected = as_written(env, folder).get_template("page.html")
+    got = env.get_template("page.html")
+    with pytest.raises(jinja2.TemplateSyntaxError) as found:
+        got.render(done=False)
+    assert found.value.name == "broken.html"  # Jinja's report, as with a plain include
+    write_templates(folder, {"broken.html": "mended"})
+    got = env.get_template("page.html").render(done=False)
+    assert got == expected.render(done=False)
+    assert "<partial|page>" in got and "Falsec" in got
+    source = env.loader.get_source(env, "page.html")[0]
+    assert "{% include" not in source.split("{# ")[0]  # the first ones were inlined
+    # Left as includes: in a comment, in a raw block, of itself, of a template with blocks,
+    # of one that uses `loop`, and (until mended) of one with a syntax error.
+    assert source.count('{% include "missing.html" %}') == 2
+    for kept in ("{% include 'self.html' %}", '{% include "blocky.html" %}',
+                 '{% include "own.html" %}'):
+        assert kept in source
+
+
+@pytest.mark.parametrize(("template", "below"), [
+    ("explainer.html", "</article>"),  # below partials that are inlined in it
+    ("partials/actors.html", "</li>"),  # below the quote list inlined in it
+    ("partials/quotes.html", "{% for q in quotes %}"),  # in a partial's partial
+])
+def test_a_template_mistake_is_reported_where_it_is_written(project, template, below):
+    path = project.templates_dir / template
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = lines.index(below) + 2
+    lines.insert(line - 1, "{% if %}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build(project)
+    assert str(err.value).startswith(f"templates/{template}:{line}: template:")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
-import jinja2.nodes
 from markupsafe import Markup
 
 from generator.errors import ContentError, Problem
@@ -38,8 +37,14 @@ _INCLUDE = re.compile(
     r"(?P<skip>\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
     r"|\{%(?P<open>-?)\s*include\s+(?P<q>[\"'])(?P<name>[^\"'{}%]+)(?P=q)\s*(?P<close>-?)%\}",
     re.DOTALL)
-# Names Jinja gives each template of its own and does not pass to an included one.
-_OWN_NAMES = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
+# A Jinja statement or expression; the statement's first word, if it opens or closes a loop.
+_TAG = re.compile(r"\{%[-+]?\s*(?P<word>for|endfor)\b.*?%\}|\{[{%].*?[}%]\}", re.DOTALL)
+# What a template means something else by inside another: blocks, `extends`, raw text (which
+# may hold what looks like a tag), and the names Jinja gives each template of its own and does
+# not pass to an included one (`loop` only outside the template's own loops: see _inlinable).
+_KEEP_APART = re.compile(r"\b(?:block|extends|raw|caller|varargs|kwargs|self|super)\b")
+_LOOP = re.compile(r"\bloop\b")
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
 class _InliningLoader(jinja2.FileSystemLoader):
@@ -48,8 +53,8 @@ class _InliningLoader(jinja2.FileSystemLoader):
     the output is the same, byte for byte (tested). Jinja makes a new context for every
     include, and an explainer page has fifteen (a section partial each, a quote list per
     actor, phase and question): about a sixteenth of a build's work. One partial per section
-    stays one file to edit, and an error in it is reported there (see _as_written). A partial
-    that would mean something else inlined is included as written (see _inlinable)."""
+    stays one file to edit, and a syntax error in it is reported there (see _as_written). A
+    partial that could mean something else inlined is included as written (see _inlinable)."""
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
@@ -62,7 +67,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
             if match["skip"] or name in within:  # an include of itself stays one, as written
                 return match[0]
             inner = super(_InliningLoader, self).get_source(environment, name)[0]
-            if not _inlinable(environment, inner):
+            if not _inlinable(inner):
                 return match[0]
             return (f"{{%{match['open']} with %}}"
                     f"{self._inlined(environment, inner, within | {name})}"
@@ -75,15 +80,23 @@ class _InliningLoader(jinja2.FileSystemLoader):
         return jinja2.FileSystemLoader(self.searchpath, self.encoding, self.followlinks)
 
 
-def _inlinable(environment: jinja2.Environment, source: str) -> bool:
-    """Whether a template means the same inside another: no blocks, no `extends`, none of the
-    names a template has of its own, and no syntax error (which Jinja then reports in it)."""
-    try:
-        tree = environment.parse(source)
-    except jinja2.TemplateSyntaxError:
-        return False
-    return (tree.find(jinja2.nodes.Block) is None and tree.find(jinja2.nodes.Extends) is None
-            and not jinja2.meta.find_undeclared_variables(tree) & _OWN_NAMES)
+def _inlinable(source: str) -> bool:
+    """Whether a template means the same inside another. Decided from its tags alone, without
+    parsing, because the bytecode cache is checked against the inlined source on every load
+    (parsing the partials cost a fresh process 30 ms); a word in a string or a loop variable
+    of that name only keep a partial an include, which is always safe."""
+    depth = 0
+    for tag in _TAG.finditer(_COMMENT.sub("", source)):
+        text, word = tag[0], tag["word"]
+        if _KEEP_APART.search(text):
+            return False
+        if word == "endfor":
+            depth -= 1
+        elif _LOOP.search(text) and depth <= 0:
+            return False
+        elif word == "for":
+            depth += 1
+    return True
 
 
 def _as_written(env: jinja2.Environment, err: jinja2.TemplateSyntaxError

@@ -59,18 +59,24 @@ class _InliningLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = super().get_source(environment, template)
-        return self._inlined(environment, source, {template}), filename, uptodate
+        checks = [uptodate] if uptodate else []
+        inlined = self._inlined(environment, source, {template}, checks)
+        # Up to date while the template and every partial inlined in it are.
+        return inlined, filename, lambda: all(check() for check in checks)
 
-    def _inlined(self, environment: jinja2.Environment, source: str, within: set[str]) -> str:
+    def _inlined(self, environment: jinja2.Environment, source: str, within: set[str],
+                 checks: list[Callable[[], bool]]) -> str:
         def replace(match: re.Match) -> str:
             name = match["name"]
             if match["skip"] or name in within:  # an include of itself stays one, as written
                 return match[0]
-            inner = super(_InliningLoader, self).get_source(environment, name)[0]
+            inner, _, uptodate = super(_InliningLoader, self).get_source(environment, name)
             if not _inlinable(inner):
                 return match[0]
+            if uptodate:
+                checks.append(uptodate)
             return (f"{{%{match['open']} with %}}"
-                    f"{self._inlined(environment, inner, within | {name})}"
+                    f"{self._inlined(environment, inner, within | {name}, checks)}"
                     f"{{% endwith {match['close']}%}}")
 
         return _INCLUDE.sub(replace, source)

@@ -4,6 +4,7 @@ includes give."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -120,3 +121,15 @@ def test_a_template_mistake_is_reported_where_it_is_written(project, template, b
     with pytest.raises(ContentError) as err:
         build(project)
     assert str(err.value).startswith(f"templates/{template}:{line}: template:")
+
+
+def test_an_inlined_template_is_out_of_date_when_a_partial_in_it_changes(tmp_path):
+    # What Jinja asks before reusing a template when it reloads changed ones.
+    folder = write_templates(tmp_path, TEMPLATES)
+    env = make_environment(folder)
+    uptodate = env.loader.get_source(env, "page.html")[2]
+    assert uptodate()
+    nested = folder / "set.html"  # inlined in nested.html, inlined in page.html
+    nested.write_text('{% set x = "changed" %}{{ x }}', encoding="utf-8")
+    os.utime(nested, (1, 1))
+    assert not uptodate()

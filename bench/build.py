@@ -20,7 +20,8 @@ occur in their articles, so every check runs), then times, each in a fresh proce
 The modes take turns, run after run, so that a slow minute of the machine falls on all of
 them. It prints medians, ms per page, peak memory (the build process and its workers, or the
 command) and the ratios of cold to naive, of cold to Eleventy's own time, and of the whole
-command to Eleventy's.
+command to Eleventy's: of the medians, and in each turn (its two runs were next to each other,
+so a turn's ratio is the least touched by the machine's slow and fast minutes).
 
 Before a naive or cold run the previous site/ and cache are moved aside, not deleted, and are
 deleted once all runs of that size are done. On ext4 without a journal (this project's
@@ -258,9 +259,9 @@ def main() -> None:
                 if mode in ("no-change", "one-edit", "watch") and not (root / "site").exists():
                     measure("cold", root)
                 runs[mode].append(measure(mode, root))
-        medians = {}
+        medians, turns = {}, {}
         for mode in modes:
-            seconds = [r["seconds"] for r in runs[mode]]
+            seconds = turns[mode] = [r["seconds"] for r in runs[mode]]
             medians[mode] = statistics.median(seconds)
             peak = max(r["peak_mb"] for r in runs[mode])
             print(f"{size:>10} {mode:>10} {medians[mode] * 1000:>8.0f}ms "
@@ -269,14 +270,18 @@ def main() -> None:
             extra = {"watch": (("latency", "save>site"), ("check", "check")),
                      "eleventy": (("own", "11ty-own"),)}.get(mode, ())
             for what, label in extra:  # for watch: medians over each run's saves, then runs
-                values = [r[what] for r in runs[mode]]
+                values = turns[label] = [r[what] for r in runs[mode]]
                 medians[label] = statistics.median(values)
                 print(f"{size:>10} {label:>10} {medians[label] * 1000:>8.0f}ms "
                       f"{'':>8} {'':>8}  " + " ".join(f"{v:.3f}" for v in values))
         for over, under in (("cold", "naive"), ("cold", "11ty-own"), ("command", "eleventy")):
             if over in medians and under in medians:
+                # And the ratio in each turn, the two runs of which were next to each other.
+                paired = [a / b for a, b in zip(turns[over], turns[under], strict=True)]
                 label = f"{over}/{under}"
-                print(f"{size:>10} {label:>16} {medians[over] / medians[under]:>4.2f}")
+                print(f"{size:>10} {label:>16} {medians[over] / medians[under]:>4.2f}   "
+                      f"each turn: {' '.join(f'{r:.2f}' for r in paired)} "
+                      f"(below 1 in {sum(r < 1 for r in paired)} of {len(paired)})")
         for folder in (root, _discarded(root), _eleventy_input(root), _eleventy_output(root)):
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -58,7 +58,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        source, filename, uptodate = super().get_source(environment, template)
+        source, filename, uptodate = self._as_saved(environment, template)
         checks = [uptodate] if uptodate else []
         inlined = self._inlined(environment, source, {template}, checks)
         # Up to date while the template and every partial inlined in it are.
@@ -70,7 +70,7 @@ class _InliningLoader(jinja2.FileSystemLoader):
             name = match["name"]
             if match["skip"] or name in within:  # an include of itself stays one, as written
                 return match[0]
-            inner, _, uptodate = super(_InliningLoader, self).get_source(environment, name)
+            inner, _, uptodate = self._as_saved(environment, name)
             if not _inlinable(inner):
                 return match[0]
             if uptodate:
@@ -81,9 +81,33 @@ class _InliningLoader(jinja2.FileSystemLoader):
 
         return _INCLUDE.sub(replace, source)
 
+    def _as_saved(self, environment: jinja2.Environment, template: str
+                  ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        """Jinja's get_source, with a template that is not UTF-8 as a syntax error, not a
+        UnicodeDecodeError (a template saved in another encoding is the user's mistake)."""
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise _not_utf8(self.searchpath, template) from None
+
     def as_written(self) -> jinja2.FileSystemLoader:
         """A loader of the same templates, nothing inlined."""
         return jinja2.FileSystemLoader(self.searchpath, self.encoding, self.followlinks)
+
+
+def _not_utf8(searchpath: list[str], template: str) -> jinja2.TemplateSyntaxError:
+    """The error for a template that is not UTF-8, at the line of its first bad byte."""
+    for folder in searchpath:
+        path = Path(folder, *template.split("/"))
+        if path.is_file():
+            data = path.read_bytes()
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return jinja2.TemplateSyntaxError(
+                    f"not valid UTF-8 (byte offset {err.start}); save it as UTF-8",
+                    data.count(b"\n", 0, err.start) + 1, template, str(path))
+    return jinja2.TemplateSyntaxError("not valid UTF-8; save it as UTF-8", 1, template)
 
 
 def _inlinable(source: str) -> bool:
@@ -123,7 +147,7 @@ def _as_written(env: jinja2.Environment, err: jinja2.TemplateSyntaxError
             tree = plain.parse(source, name, filename)
         except jinja2.TemplateSyntaxError as found:
             return found
-        except jinja2.TemplateNotFound:
+        except (jinja2.TemplateNotFound, UnicodeDecodeError):  # the latter: err says so
             continue
         todo.extend(n for n in jinja2.meta.find_referenced_templates(tree) if n)
     return err

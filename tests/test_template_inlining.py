@@ -133,3 +133,15 @@ def test_an_inlined_template_is_out_of_date_when_a_partial_in_it_changes(tmp_pat
     nested.write_text('{% set x = "changed" %}{{ x }}', encoding="utf-8")
     os.utime(nested, (1, 1))
     assert not uptodate()
+
+
+@pytest.mark.parametrize("template", ["base.html", "partials/summary.html",
+                                      "partials/quotes.html"])
+def test_a_template_saved_in_another_encoding_is_reported_at_its_line(project, template):
+    path = project.templates_dir / template
+    before = path.read_bytes()
+    path.write_bytes(before + "<p>Caf\u00e9</p>\n".encode("latin-1"))
+    with pytest.raises(ContentError) as err:
+        build(project)
+    line = before.count(b"\n") + 1
+    assert str(err.value).startswith(f"templates/{template}:{line}: template: not valid UTF-8")

@@ -56,30 +56,60 @@ class _InliningLoader(jinja2.FileSystemLoader):
     stays one file to edit, and a syntax error in it is reported there (see _as_written). A
     partial that could mean something else inlined is included as written (see _inlinable)."""
 
+    def __init__(self, searchpath: str | Path, encoding: str = "utf-8",
+                 followlinks: bool = False) -> None:
+        super().__init__(searchpath, encoding, followlinks)
+        # For each template file loaded: where the lines of its inlined source were written,
+        # as (first line there, template name, its line in that template), in order.
+        self._origins: dict[str, list[tuple[int, str, int]]] = {}
+
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = self._as_saved(environment, template)
         checks = [uptodate] if uptodate else []
-        inlined = self._inlined(environment, source, {template}, checks)
+        inlined, origins = self._inlined(environment, template, source, {template}, checks)
+        if filename:
+            self._origins[filename] = origins
         # Up to date while the template and every partial inlined in it are.
         return inlined, filename, lambda: all(check() for check in checks)
 
-    def _inlined(self, environment: jinja2.Environment, source: str, within: set[str],
-                 checks: list[Callable[[], bool]]) -> str:
-        def replace(match: re.Match) -> str:
+    def written_at(self, filename: str, line: int) -> tuple[str, int] | None:
+        """The template and line where a line of a loaded template's inlined source was
+        written, or None if no template was loaded from that file."""
+        found = None
+        for first, name, first_there in self._origins.get(filename, ()):
+            if first > line:
+                break
+            found = (name, first_there + line - first)
+        return found
+
+    def _inlined(self, environment: jinja2.Environment, template: str, source: str,
+                 within: set[str], checks: list[Callable[[], bool]]
+                 ) -> tuple[str, list[tuple[int, str, int]]]:
+        pieces: list[str] = []
+        origins = [(1, template, 1)]
+        line, done = 1, 0  # the line of the output being written; how much of source is
+        for match in _INCLUDE.finditer(source):
             name = match["name"]
             if match["skip"] or name in within:  # an include of itself stays one, as written
-                return match[0]
+                continue
             inner, _, uptodate = self._as_saved(environment, name)
             if not _inlinable(inner):
-                return match[0]
+                continue
             if uptodate:
                 checks.append(uptodate)
-            return (f"{{%{match['open']} with %}}"
-                    f"{self._inlined(environment, inner, within | {name}, checks)}"
-                    f"{{% endwith {match['close']}%}}")
-
-        return _INCLUDE.sub(replace, source)
+            text, inner_origins = self._inlined(environment, name, inner, within | {name},
+                                                checks)
+            before = source[done:match.start()] + f"{{%{match['open']} with %}}"
+            line += before.count("\n")
+            origins += [(line + first - 1, at, first_there)
+                        for first, at, first_there in inner_origins]
+            line += text.count("\n")
+            done = match.end()
+            origins.append((line, template, source.count("\n", 0, done) + 1))
+            pieces += [before, text, f"{{% endwith {match['close']}%}}"]
+        pieces.append(source[done:])
+        return "".join(pieces), origins
 
     def _as_saved(self, environment: jinja2.Environment, template: str
                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
@@ -341,7 +371,8 @@ def _render(env: jinja2.Environment, name: str, settings: Settings, **context: o
 
 @contextmanager
 def _template_problems(env: jinja2.Environment) -> Iterator[None]:
-    """A mistake in a template is the user's too: report it like a content problem."""
+    """A mistake in a template is the user's too: report it like a content problem, at the
+    template and line where it was written."""
     try:
         yield
     except jinja2.TemplateNotFound as err:
@@ -352,5 +383,26 @@ def _template_problems(env: jinja2.Environment) -> Iterator[None]:
         err = _as_written(env, err)
         raise ContentError([Problem(f"templates/{err.name or err.filename}", err.lineno, None,
                                     "template", err.message or "syntax error")]) from None
-    except jinja2.TemplateError as err:
-        raise ContentError([Problem("templates", None, None, "template", str(err))]) from None
+    except Exception as err:
+        place = _raised_at(env, err)
+        if place is None and not isinstance(err, jinja2.TemplateError):
+            raise  # not from a template: a bug of ours, not the user's mistake
+        message = str(err) if isinstance(err, jinja2.TemplateError) \
+            else f"{type(err).__name__}: {err}"
+        name, line = place or (None, None)
+        raise ContentError([Problem(f"templates/{name}" if name else "templates", line, None,
+                                    "template", message)]) from None
+
+
+def _raised_at(env: jinja2.Environment, err: Exception) -> tuple[str, int] | None:
+    """The template and line an error was raised at while rendering, as written (Jinja
+    puts a template's lines in the traceback; the loader maps them back through inlining)."""
+    if not isinstance(env.loader, _InliningLoader):
+        return None
+    found = None
+    frame = err.__traceback__
+    while frame is not None:  # the innermost template line wins
+        where = env.loader.written_at(frame.tb_frame.f_code.co_filename, frame.tb_lineno)
+        found = where or found
+        frame = frame.tb_next
+    return found

@@ -145,3 +145,24 @@ def test_a_template_saved_in_another_encoding_is_reported_at_its_line(project, t
         build(project)
     line = before.count(b"\n") + 1
     assert str(err.value).startswith(f"templates/{template}:{line}: template: not valid UTF-8")
+
+
+@pytest.mark.parametrize(("template", "below", "mistake", "says"), [
+    ("explainer.html", "</article>", "{{ e.title + 1 }}",
+     'TypeError: can only concatenate str (not "int") to str'),
+    ("partials/summary.html", '<p class="summary">{{ e.summary }}</p>', "{{ e.no_such_field }}",
+     "has no attribute 'no_such_field'"),
+    ("partials/quotes.html", "{% for q in quotes %}", "{{ q.text + 1 }}", "TypeError:"),
+    ("base.html", "<head>", "{{ site.title + 1 }}", "TypeError:"),
+])
+def test_a_template_error_while_rendering_is_reported_where_it_is_written(
+        project, template, below, mistake, says):
+    path = project.templates_dir / template
+    lines = path.read_text(encoding="utf-8").split("\n")
+    line = lines.index(below) + 2
+    lines.insert(line - 1, mistake)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build(project)
+    assert str(err.value).startswith(f"templates/{template}:{line}: template: ")
+    assert says in str(err.value)

@@ -55,7 +55,7 @@ def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(proj
     ("a shared partial", lambda p: _replace(p.templates_dir / "partials" / "sources.html",
                                             "no link available", "no address known"),
      "no address known"),
-    # Inlined into partials that are inlined into explainer.html (render._InliningLoader).
+    # Inlined into partials that are inlined into explainer.html (templating._InliningLoader).
     ("a partial's partial", lambda p: _replace(p.templates_dir / "partials" / "quotes.html",
                                                'title="Read it in the source article"',
                                                'title="Read this in the source article"'),

@@ -1,4 +1,4 @@
-"""Templates are rendered with each include inlined (render._InliningLoader), for speed: what
+"""Templates are rendered with each include inlined (templating._InliningLoader), for speed: what
 a reader gets, and what a template author is told of a mistake, must be what Jinja's own
 includes give."""
 

@@ -15,21 +15,18 @@ import yaml
 from generator.errors import ContentError, Problem
 
 _STR = "tag:yaml.org,2002:str"
-_IMPLICIT = yaml.resolver.Resolver.yaml_implicit_resolvers
 # The characters a plain scalar of some other type than text (true/false, number, date,
 # empty, merge key) can start with. PyYAML tries its patterns on every plain scalar, in
 # Python, which is a third of composing a front matter; most values start with a letter no
 # pattern starts with, and keys repeat from file to file.
-_MAY_BE_OTHER = frozenset(_IMPLICIT) - {None}
+_MAY_BE_OTHER = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers) - {None}
+_RESOLVER = yaml.resolver.Resolver()  # stateless for scalars: no path resolvers are set
 
 
 @functools.lru_cache(maxsize=4096)
 def _plain_tag(value: str) -> str:
-    """The tag PyYAML's resolver gives a plain (unquoted) scalar."""
-    for tag, regexp in _IMPLICIT.get(value[:1], []) + _IMPLICIT.get(None, []):
-        if regexp.match(value):
-            return tag
-    return _STR
+    """The tag PyYAML's resolver gives a plain (unquoted) scalar, remembered."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
 
 
 class _FastResolve:

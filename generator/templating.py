@@ -14,10 +14,12 @@ import jinja2.meta
 
 from generator.errors import ContentError, Problem
 
+# A Jinja comment.
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 # Comments and raw blocks (passed over: an include in them is text), or an include of one
 # template named in quotes with nothing else in the tag.
 _INCLUDE = re.compile(
-    r"(?P<skip>\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\})"
+    rf"(?P<skip>{_COMMENT.pattern}|\{{%-?\s*raw\s*-?%\}}.*?\{{%-?\s*endraw\s*-?%\}})"
     r"|\{%(?P<open>-?)\s*include\s+(?P<q>[\"'])(?P<name>[^\"'{}%]+)(?P=q)\s*(?P<close>-?)%\}",
     re.DOTALL)
 # A Jinja statement or expression; the statement's first word, if it opens or closes a loop.
@@ -27,7 +29,6 @@ _TAG = re.compile(r"\{%[-+]?\s*(?P<word>for|endfor)\b.*?%\}|\{[{%].*?[}%]\}", re
 # not pass to an included one (`loop` only outside the template's own loops: see _inlinable).
 _KEEP_APART = re.compile(r"\b(?:block|extends|raw|caller|varargs|kwargs|self|super)\b")
 _LOOP = re.compile(r"\bloop\b")
-_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
 class _InliningLoader(jinja2.FileSystemLoader):

@@ -39,17 +39,19 @@ def test_a_site_rendered_with_inlined_partials_is_the_site_includes_give(tmp_pat
     for seed in (REPO / "seeds").iterdir():
         (root / "seeds" / seed.name).write_bytes(seed.read_bytes())
     project = Project.at(root)
-    build(project, options=BuildOptions(jobs=1, cache=False))
-    inlined = {p.relative_to(root / "site"): p.read_bytes()
-               for p in sorted((root / "site").rglob("*")) if p.is_file()}
+
+    def built() -> dict[Path, bytes]:
+        build(project, options=BuildOptions(jobs=1, cache=False))
+        return {p.relative_to(project.out_dir): p.read_bytes()
+                for p in sorted(project.out_dir.rglob("*")) if p.is_file()}
+
+    inlined = built()
 
     def includes(templates_dir: Path, bytecode_dir: Path | None = None) -> jinja2.Environment:
         return as_written(make_environment(templates_dir, bytecode_dir), templates_dir)
 
     monkeypatch.setattr("generator.build.make_environment", includes)
-    build(project, options=BuildOptions(jobs=1, cache=False))
-    included = {p.relative_to(root / "site"): p.read_bytes()
-                for p in sorted((root / "site").rglob("*")) if p.is_file()}
+    included = built()
     assert len(inlined) > 14 and load_settings(project).base_url
     assert inlined == included
 

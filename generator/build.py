@@ -62,6 +62,8 @@ from generator.write import (
 
 # Below this many files to render, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 24
+# The fewest files a worker is handed at once (see _chunks).
+_SMALLEST_CHUNK = 4
 # Size, modification and change times of a file (see _times).
 Times = tuple[int, int, int]
 # _times of a file that does not exist.
@@ -219,7 +221,7 @@ class _Compiled:
     """One content file, checked and rendered: what the index needs, and its page."""
 
     name: str
-    content: str  # SHA-256 of the file as it was read, for the cache key
+    key: str  # its cache key (file_key), made where it was read; "" without a cache
     stat: tuple[int, ...]  # size and time of the file and its seed, taken before reading
     seed: str
     listing: Listing
@@ -299,8 +301,7 @@ def build(project: Project, base_url: str | None = None,
         if cache:
             for item in compiled:
                 assert isinstance(item.page, Linked)
-                key = _key(cache.fingerprint, project, item.name, item.content, item.seed)
-                entries[item.name] = Entry(key, item.seed, item.listing, item.page.sha,
+                entries[item.name] = Entry(item.key, item.seed, item.listing, item.page.sha,
                                            item.stat, item.item)
             inputs = site_key(cache.fingerprint, entries)
             if inputs == cache.site_key and untouched:
@@ -475,11 +476,8 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
         return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store,
-                              staging, tools)
-    # Many chunks per worker, so that a worker on a slower CPU (the two of a virtual machine
-    # seldom run alike) does not hold up the end; a worker makes its tools once (_tools_of).
-    size = -(-len(paths) // (jobs * 8))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+                              tools.fingerprint, staging, tools)
+    chunks = _chunks(paths, jobs)
     method = options.start_method or (
         "fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     compiled: list[_Compiled] = []
@@ -489,26 +487,40 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
         for done, found in pool.map(_compile_chunk, [project] * len(chunks),
                                     [settings] * len(chunks), chunks,
                                     [options.fast_yaml] * len(chunks),
-                                    [tools.store] * len(chunks), [staging] * len(chunks)):
+                                    [tools.store] * len(chunks), [tools.fingerprint] * len(chunks),
+                                    [staging] * len(chunks)):
             compiled += done
             problems += found
     return compiled, problems
 
 
+def _chunks(paths: list[Path], jobs: int) -> list[list[Path]]:
+    """The files cut into chunks for `jobs` workers, each a fraction of what is left, so that
+    they shrink to a few files at the end. Whichever worker is free takes the next chunk: the
+    big first ones cost little to hand over, and the small last ones let both workers finish
+    together even when one runs slower (the two CPUs of a virtual machine seldom run alike)."""
+    chunks, start = [], 0
+    while start < len(paths):
+        size = max(_SMALLEST_CHUNK, (len(paths) - start) // (jobs * 3))
+        chunks.append(paths[start:start + size])
+        start += size
+    return chunks
+
+
 @functools.lru_cache(maxsize=1)
-def _tools_of(project: Project, store: Path | None) -> Tools:
+def _tools_of(project: Project, store: Path | None, fingerprint_: str) -> Tools:
     """A worker process's tools: made for its first chunk, kept for the others. (A pool of
     workers serves one build.)"""
-    return Tools(project, store, "")
+    return Tools(project, store, fingerprint_)
 
 
 def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
-                   store: Path | None, staging: Path | None, tools: Tools | None = None
-                   ) -> tuple[list[_Compiled], list[Problem]]:
+                   store: Path | None, fingerprint_: str, staging: Path | None,
+                   tools: Tools | None = None) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
-    into the cache and only where they are kept comes back; with `staging`, they are placed in the
-    new site's folder too."""
-    tools = tools or _tools_of(project, store)
+    into the cache and only where they are kept comes back, with each file's cache key for
+    `fingerprint_`; with `staging`, pages are placed in the new site's folder too."""
+    tools = tools or _tools_of(project, store, fingerprint_)
     parser, env = tools.parser, tools.env
     compiled, problems = [], []
     for path in paths:
@@ -523,9 +535,11 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
             problems.extend(err.problems)
             continue
         seed_times = _file_times(project.seeds_dir / explainer.seed)
+        name = project.display(path)
+        # Made here, in parallel, rather than by the main process once all are back.
+        key = _key(tools.fingerprint, project, name, _sha(data), explainer.seed) if store else ""
         kept = store_page(store, page) if store else page
         placed = staging is not None and place_page(staging, page_path(listing), kept)
-        compiled.append(_Compiled(
-            project.display(path), _sha(data), (*_times(before), *seed_times),
-            explainer.seed, listing, item, kept, placed))
+        compiled.append(_Compiled(name, key, (*_times(before), *seed_times), explainer.seed,
+                                  listing, item, kept, placed))
     return compiled, problems

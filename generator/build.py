@@ -426,9 +426,23 @@ def _file_count(stamps: Stamps) -> int:
 
 
 def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str) -> str:
+    """file_key of a content file whose seed is read now."""
     seed_path = project.seeds_dir / seed
-    seed_bytes = seed_path.read_bytes() if seed and seed_path.is_file() else None
-    return file_key(fingerprint_, name, content, seed, seed_bytes)
+    seed_sha = _sha(seed_path.read_bytes()) if seed and seed_path.is_file() else ""
+    return file_key(fingerprint_, name, content, seed, seed_sha)
+
+
+def _seed_times(path: Path, checked_sha: str) -> Times:
+    """_times of a seed, for its cache entry, as long as it still holds the bytes the article
+    was checked against. Its times are taken after that check read it: saved in between, the
+    seed would be recorded as seen while its new text was never checked, so it is recorded as
+    _MISSING instead, and the next build looks at it again."""
+    found = _file_times(path)
+    try:
+        unchanged = _sha(path.read_bytes()) == checked_sha
+    except OSError:
+        unchanged = False
+    return found if unchanged else _MISSING
 
 
 def _file_times(path: Path) -> Times:
@@ -534,10 +548,13 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        seed_times = _file_times(project.seeds_dir / explainer.seed)
+        seed_times = _seed_times(project.seeds_dir / explainer.seed, explainer.seed_sha) \
+            if store else _MISSING
         name = project.display(path)
-        # Made here, in parallel, rather than by the main process once all are back.
-        key = _key(tools.fingerprint, project, name, _sha(data), explainer.seed) if store else ""
+        # Made here, in parallel, rather than by the main process once all are back; from
+        # the bytes of the file and its seed as they were checked.
+        key = file_key(tools.fingerprint, name, _sha(data), explainer.seed,
+                       explainer.seed_sha) if store else ""
         kept = store_page(store, page) if store else page
         placed = staging is not None and place_page(staging, page_path(listing), kept)
         compiled.append(_Compiled(name, key, (*_times(before), *seed_times), explainer.seed,

@@ -29,7 +29,7 @@ from generator.write import Linked, Stamps
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 5
+_FORMAT = 6
 _MANIFEST = "manifest.marshal"
 
 
@@ -86,9 +86,11 @@ def fingerprint(code: str, settings: Settings) -> str:
 
 
 def file_key(fingerprint_: str, name: str, content_sha: str, seed_name: str,
-             seed: bytes | None) -> str:
+             seed_sha: str) -> str:
+    """The key of one content file's page: `seed_sha` is that of the seed's bytes ("" if
+    there is no seed)."""
     digest = hashlib.sha256(fingerprint_.encode())
-    for part in (name.encode(), content_sha.encode(), seed_name.encode(), seed or b"\0missing"):
+    for part in (name.encode(), content_sha.encode(), seed_name.encode(), seed_sha.encode()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()

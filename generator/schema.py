@@ -211,6 +211,9 @@ class Explainer:
     file: str = ""
     slug_line: int = 0
     article: Article | None = field(default=None, repr=False)
+    # SHA-256 of the seed's bytes as the article was checked against them: the cache key is
+    # made from these, not from a second read that an edit in between could make differ.
+    seed_sha: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import difflib
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     defined: dict[tuple[str, str], int] = field(default_factory=dict)
     refs: list[tuple[str, str, yaml.Node, str]] = field(default_factory=list)
+    seed_sha: str = ""  # of the seed the article was checked against
 
     def problem(self, node: yaml.Node | None, path: str, message: str) -> Any:
         if node is None:
@@ -321,7 +323,8 @@ def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> 
         raise ContentError(walk.problems)
     slug_key = next(k for k, _ in source.front.value if k.value == "slug")
     return dataclasses.replace(explainer, file=source.display, article=walk.article,
-                               slug_line=source.front_line + slug_key.start_mark.line)
+                               slug_line=source.front_line + slug_key.start_mark.line,
+                               seed_sha=walk.seed_sha)
 
 
 def validate_settings(node: yaml.MappingNode | None, display: str) -> Settings:
@@ -373,8 +376,10 @@ def _check_seed(walk: _Walk, explainer: Explainer) -> None:
     if walk.article is None:
         return
     seed_path = walk.seeds_dir / explainer.seed
+    seed_bytes = seed_path.read_bytes()
+    walk.seed_sha = hashlib.sha256(seed_bytes).hexdigest()
     try:
-        seed_text = seed_path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        seed_text = seed_bytes.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         walk.problem(_node_for(walk.source.front, "seed"), "seed",
                      f"seeds/{explainer.seed} is not valid UTF-8 (byte offset {err.start})")

@@ -13,6 +13,7 @@ from bench.synthetic import make_project
 from generator.build import BuildOptions, build
 from generator.errors import ContentError
 from generator.project import Project
+from generator.validate import validate
 from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
 from tests.test_atomic_write import tree_hash
 
@@ -87,6 +88,24 @@ def test_a_changed_seed_is_checked_again(project):
     seed = project.seeds_dir / "000_a66ea636ac6472d1.txt"
     seed.write_text(seed.read_text(encoding="utf-8").replace("lengthy", "short"),
                     encoding="utf-8")
+    with pytest.raises(ContentError, match=re.escape("differs from seeds/000_a66ea636ac6472d1")):
+        build(project)
+
+
+def test_a_seed_saved_while_the_build_checks_it_is_checked_again_next_build(project,
+                                                                           monkeypatch):
+    seed = project.seeds_dir / "000_a66ea636ac6472d1.txt"
+    checked = validate
+
+    def saved_right_after_the_check(*args, **kwargs):
+        explainer = checked(*args, **kwargs)
+        seed.write_text(seed.read_text(encoding="utf-8").replace("lengthy", "short"),
+                        encoding="utf-8")
+        return explainer
+
+    monkeypatch.setattr("generator.build.validate", saved_right_after_the_check)
+    build(project)  # checked against the seed as it was
+    monkeypatch.undo()
     with pytest.raises(ContentError, match=re.escape("differs from seeds/000_a66ea636ac6472d1")):
         build(project)
 

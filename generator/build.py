@@ -222,7 +222,8 @@ class _Compiled:
 
     name: str
     key: str  # its cache key (file_key), made where it was read; "" without a cache
-    stat: tuple[int, ...]  # size and time of the file and its seed, taken before reading
+    # _times of the file, taken before reading it, and of its seed (see _seed_times)
+    stat: tuple[int, ...]
     seed: str
     listing: Listing
     item: str  # its entry on the home page

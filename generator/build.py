@@ -222,8 +222,7 @@ class _Compiled:
 
     name: str
     key: str  # its cache key (file_key), made where it was read; "" without a cache
-    # _times of the file, taken before reading it, and of its seed (see _seed_times)
-    stat: tuple[int, ...]
+    times: Times  # _times of the file, taken before reading it
     seed: str
     listing: Listing
     item: str  # its entry on the home page
@@ -302,8 +301,11 @@ def build(project: Project, base_url: str | None = None,
         if cache:
             for item in compiled:
                 assert isinstance(item.page, Linked)
+                # The seed's times as looked at before any file was read: a seed saved while
+                # this build checked against it then differs from them, and is looked at again.
+                stat = (*item.times, *seed_times.get(item.seed, _MISSING))
                 entries[item.name] = Entry(item.key, item.seed, item.listing, item.page.sha,
-                                           item.stat, item.item)
+                                           stat, item.item)
             inputs = site_key(cache.fingerprint, entries)
             if inputs == cache.site_key and untouched:
                 # Same inputs as the build that wrote this folder, which nobody has touched since.
@@ -433,19 +435,6 @@ def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str
     return file_key(fingerprint_, name, content, seed, seed_sha)
 
 
-def _seed_times(path: Path, checked_sha: str) -> Times:
-    """_times of a seed, for its cache entry, as long as it still holds the bytes the article
-    was checked against. Its times are taken after that check read it: saved in between, the
-    seed would be recorded as seen while its new text was never checked, so it is recorded as
-    _MISSING instead, and the next build looks at it again."""
-    found = _file_times(path)
-    try:
-        unchanged = _sha(path.read_bytes()) == checked_sha
-    except OSError:
-        unchanged = False
-    return found if unchanged else _MISSING
-
-
 def _file_times(path: Path) -> Times:
     """_times of a file, or _MISSING if there is no file there (nothing, or a folder)."""
     try:
@@ -549,8 +538,6 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         except ContentError as err:
             problems.extend(err.problems)
             continue
-        seed_times = _seed_times(project.seeds_dir / explainer.seed, explainer.seed_sha) \
-            if store else _MISSING
         name = project.display(path)
         # Made here, in parallel, rather than by the main process once all are back; from
         # the bytes of the file and its seed as they were checked.
@@ -558,6 +545,6 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
                        explainer.seed_sha) if store else ""
         kept = store_page(store, page) if store else page
         placed = staging is not None and place_page(staging, page_path(listing), kept)
-        compiled.append(_Compiled(name, key, (*_times(before), *seed_times), explainer.seed,
-                                  listing, item, kept, placed))
+        compiled.append(_Compiled(name, key, _times(before), explainer.seed, listing, item,
+                                  kept, placed))
     return compiled, problems

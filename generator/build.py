@@ -25,6 +25,7 @@ from generator.article import ArticleParser
 from generator.cache import (
     BuildCache,
     Entry,
+    bytecode_folder,
     code_fingerprint,
     file_key,
     fingerprint,
@@ -411,7 +412,7 @@ class Tools:
     def env(self) -> jinja2.Environment:
         if self._env is None:
             self._env = make_environment(self.project.templates_dir,
-                                         self.store / "jinja" if self.store else None)
+                                         bytecode_folder(self.store) if self.store else None)
         return self._env
 
     def fixed_files(self, settings: Settings) -> dict[str, bytes]:

@@ -1,8 +1,9 @@
 """The build cache: pages of unchanged explainers are not read, checked or rendered again.
 
 Each content file's entry is keyed by a hash of everything its page depends on: the file, its
-seed, and a fingerprint of what every page depends on (the generator's version and code, every
-template, partial and static file, and the settings). Change any of them and the key changes,
+seed, and a fingerprint of what every page depends on (the generator's version and code, the
+installed versions of the libraries that shape a page, every template, partial and static
+file, and the settings). Change any of them and the key changes,
 so a stale page is never served. Pages are kept as files named by their SHA-256, linked into
 the site rather than copied.
 
@@ -15,12 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import marshal
 import os
+import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+import jinja2
 
 from generator import __version__
 from generator.project import Project
@@ -31,6 +37,11 @@ FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
 _FORMAT = 6
 _MANIFEST = "manifest.marshal"
+# The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
+# one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
+# version of the generator does.
+LIBRARIES = (("jinja2", "jinja2"), ("markdown", "markdown"), ("markupsafe", "markupsafe"),
+             ("nh3", "nh3"), ("pyyaml", "yaml"), ("sentencex", "sentencex"))
 
 
 class Entry(NamedTuple):
@@ -69,15 +80,61 @@ def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
 
 
 def code_fingerprint(project: Project) -> str:
-    """A hash of the generator's version and code and of every template, partial and static
-    file: what every page depends on, but the settings."""
-    digest = hashlib.sha256(f"{_header()}\n".encode())
+    """A hash of the generator's version and code, of the libraries' versions and of every
+    template, partial and static file: what every page depends on, but the settings."""
+    digest = hashlib.sha256(f"{_header()}\n{library_versions()}\n".encode())
     for folder in (_GENERATOR, project.templates_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()
                            and "__pycache__" not in p.parts):
             digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def library_versions() -> str:
+    """Each library of LIBRARIES with its version as installed, and libyaml's."""
+    installed: dict[str, dict[str, str]] = {}  # per folder the libraries are in
+    found = []
+    for dist, module in LIBRARIES:
+        loaded = importlib.import_module(module)  # already loaded by the build: a lookup
+        folder = os.path.dirname(os.path.dirname(loaded.__file__ or ""))
+        if folder not in installed:
+            installed[folder] = installed_versions(folder)
+        found.append(f"{dist} {installed[folder].get(dist) or _asked_version(dist)}")
+    yaml = importlib.import_module("yaml")
+    if yaml.__with_libyaml__:
+        found.append(f"libyaml {importlib.import_module('yaml._yaml').get_version_string()}")
+    return ", ".join(found)
+
+
+def installed_versions(folder: str) -> dict[str, str]:
+    """The distributions installed in a folder with their versions, as the names of their
+    metadata folders say: '<name>-<version>.dist-info' (pip) or
+    '<Name>-<version>[-pyX.Y].egg-info' (older tools, some system packages). One listing,
+    where importlib.metadata takes tens of milliseconds to find the same on every build."""
+    versions: dict[str, list[str]] = {}
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return {}
+    for name in names:
+        if name.endswith((".dist-info", ".egg-info")):
+            project, _, rest = name.rpartition(".")[0].partition("-")
+            normal = re.sub(r"[-_.]+", "_", project).lower()
+            versions.setdefault(normal, []).append(rest.split("-")[0])
+    # Two of one: an upgrade left one behind, and either may be the one in use.
+    return {name: " ".join(sorted(found)) for name, found in versions.items()}
+
+
+def _asked_version(dist: str) -> str:
+    """A library's version from importlib.metadata: for a library installed unusually, with no
+    metadata folder beside it."""
+    import importlib.metadata  # slow to import: only here
+
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def fingerprint(code: str, settings: Settings) -> str:
@@ -173,6 +230,9 @@ class BuildCache:
                 if path.name not in keep:
                     path.unlink(missing_ok=True)
             (self.folder / "manifest.json").unlink(missing_ok=True)  # cache format 3
+            for compiled in self.folder.glob("jinja*"):  # of another Jinja version
+                if compiled != bytecode_folder(self.folder):
+                    shutil.rmtree(compiled, ignore_errors=True)
         return BuildCache(self.folder, self.fingerprint, dict(entries), site, key, rows,
                           manifest)
 
@@ -190,6 +250,12 @@ def store_page(folder: Path, data: bytes) -> Linked:
             os.makedirs(stored.folder, exist_ok=True)
             _atomic_write(stored.path, data, mode=0o444)
     return stored
+
+
+def bytecode_folder(folder: Path) -> Path:
+    """Where a cache keeps Jinja's compiled templates: one folder per Jinja version, as Jinja
+    checks a compiled template against its source and Python's version but not its own."""
+    return folder / f"jinja-{jinja2.__version__}"
 
 
 def _pages_of(folder: Path) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import marshal
 import os
 import re
 import shutil
 
+import jinja2
 import pytest
 
 from bench.synthetic import make_project
+from generator import cache
 from generator.build import BuildOptions, build
 from generator.errors import ContentError
 from generator.project import Project
@@ -81,6 +84,46 @@ def test_a_new_generator_version_rerenders_every_page(project, monkeypatch):
     build(project)
     monkeypatch.setattr("generator.cache.__version__", "99.0")
     assert build(project).rendered == 1
+
+
+def _upgraded(monkeypatch, dist: str, version: str) -> None:
+    """As if `pip install --upgrade` had installed another version of a library."""
+    installed = cache.installed_versions
+    monkeypatch.setattr("generator.cache.installed_versions",
+                        lambda folder: {**installed(folder), dist: version})
+
+
+@pytest.mark.parametrize("dist", ["markdown", "nh3", "sentencex", "pyyaml"])
+def test_an_upgraded_library_rerenders_every_page(project, monkeypatch, dist):
+    build(project)
+    _upgraded(monkeypatch, dist, "99.0")
+    assert build(project).rendered == 1
+
+
+def test_an_upgraded_jinja_compiles_the_templates_afresh(project, monkeypatch):
+    build(project)
+    folder = project.root / cache.FOLDER
+    assert [p.name for p in folder.glob("jinja*")] == [f"jinja-{jinja2.__version__}"]
+    _upgraded(monkeypatch, "jinja2", "99.0")
+    monkeypatch.setattr(jinja2, "__version__", "99.0")
+    assert build(project).rendered == 1
+    # Jinja checks its compiled templates against the source and Python's version only.
+    assert [p.name for p in folder.glob("jinja*")] == ["jinja-99.0"]
+    assert any((folder / "jinja-99.0").iterdir())
+
+
+def test_library_versions_are_read_from_the_installed_metadata(tmp_path):
+    for name in ["nh3-0.3.8.dist-info", "PyYAML-6.0.1-py3.11.egg-info", "Markdown-3.5.dist-info",
+                 "markdown", "nh3", "yaml"]:
+        (tmp_path / name).mkdir()
+    assert cache.installed_versions(str(tmp_path)) == {
+        "nh3": "0.3.8", "pyyaml": "6.0.1", "markdown": "3.5"}
+    (tmp_path / "nh3-0.3.8.dist-info").rename(tmp_path / "nh3-0.4.0.dist-info")
+    assert cache.installed_versions(str(tmp_path))["nh3"] == "0.4.0"
+    # As the environment the tests run in has them installed:
+    found = dict(part.split(" ") for part in cache.library_versions().split(", "))
+    assert {dist: found[dist] for dist, _ in cache.LIBRARIES} == {
+        dist: importlib.metadata.version(dist) for dist, _ in cache.LIBRARIES}
 
 
 def test_a_changed_seed_is_checked_again(project):

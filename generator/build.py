@@ -544,8 +544,14 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         # the bytes of the file and its seed as they were checked.
         key = file_key(tools.fingerprint, name, _sha(data), explainer.seed,
                        explainer.seed_sha) if store else ""
-        kept = store_page(store, page) if store else page
-        placed = staging is not None and place_page(staging, page_path(listing), kept)
+        in_site = page_path(listing)
+        if store and staging and place_page(staging, in_site, page, mode=0o444):
+            # Placed in the new site, then linked into the cache: one file made per page, not
+            # two (a new file is a good part of a page's time on this kind of file system).
+            kept, placed = store_page(store, page, os.path.join(staging, in_site)), True
+        else:
+            kept = store_page(store, page) if store else page
+            placed = staging is not None and place_page(staging, in_site, kept)
         compiled.append(_Compiled(name, key, _times(before), explainer.seed, listing, item,
                                   kept, placed))
     return compiled, problems

@@ -237,19 +237,35 @@ class BuildCache:
                           manifest)
 
 
-def store_page(folder: Path, data: bytes) -> Linked:
+def store_page(folder: Path, data: bytes, placed: str | None = None) -> Linked:
     """Keep a page in the cache `folder`, named by its SHA-256 and read-only, so that an edit
     to a linked copy in the site needs a deliberate chmod (build checks the bytes against the
-    name before relinking anyway). Safe to call from several processes at once."""
+    name before relinking anyway). `placed` is a read-only file holding these bytes already
+    (the page placed in a new site), linked rather than written again. Safe to call from
+    several processes at once."""
     stored = Linked(hashlib.sha256(data).hexdigest(), _pages_of(folder))
     if not _intact(stored.path, stored.sha):
         try:
-            _atomic_write(stored.path, data, mode=0o444)
+            _keep(stored.path, data, placed)
         except FileNotFoundError:  # the first page of this cache
             _make_folder(folder)
             os.makedirs(stored.folder, exist_ok=True)
-            _atomic_write(stored.path, data, mode=0o444)
+            _keep(stored.path, data, placed)
     return stored
+
+
+def _keep(path: str, data: bytes, placed: str | None) -> None:
+    if placed is not None:
+        try:
+            os.link(placed, path)
+            return
+        except FileExistsError:  # another process kept the same page meanwhile
+            return
+        except FileNotFoundError:
+            raise
+        except OSError:  # another file system, or no links there: write it instead
+            pass
+    _atomic_write(path, data, mode=0o444)
 
 
 def bytecode_folder(folder: Path) -> Path:

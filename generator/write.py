@@ -84,16 +84,16 @@ def _new_folder_beside(out_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
 
 
-def place_page(staging: Path | str, path: str, content: Content) -> bool:
-    """Put a page (`path` is '<folder>/index.html') in a staging folder. False, and nothing
-    written, if its folder is already there: two explainers with one slug, which the build
-    reports before any site is swapped in."""
+def place_page(staging: Path | str, path: str, content: Content, mode: int = 0o644) -> bool:
+    """Put a page (`path` is '<folder>/index.html') in a staging folder, bytes as a file of
+    `mode`. False, and nothing written, if its folder is already there: two explainers with
+    one slug, which the build reports before any site is swapped in."""
     folder = os.path.join(staging, os.path.dirname(path))
     try:
         os.mkdir(folder)
     except FileExistsError:
         return False
-    _put(content, Path(staging, path))
+    _put(content, Path(staging, path), mode)
     return True
 
 
@@ -146,9 +146,10 @@ def _sha(content: Content) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _put(content: Content, target: Path) -> None:
+def _put(content: Content, target: Path, mode: int = 0o644) -> None:
     if isinstance(content, bytes):
-        target.write_bytes(content)
+        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as out:
+            out.write(content)
         return
     try:
         os.link(content.path, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.metadata
 import marshal
 import os
@@ -185,6 +186,9 @@ def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
     result = build(project, options=BuildOptions(jobs=2))
     assert result.rendered == 30
     assert tree_hash(project.out_dir) == serial
+    pages = list(project.out_dir.glob("*/index.html"))
+    assert len(pages) == 30 and all(p.stat().st_nlink == 2 for p in pages), \
+        "each page is one file, in the site and in the cache"
     shutil.rmtree(project.out_dir)
     result = build(project)
     assert result.rendered == 0, "every page came from the cache"
@@ -192,6 +196,30 @@ def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
     assert not any(str(tmp_path) in text for text in (
         p.read_text(encoding="utf-8") for p in project.out_dir.rglob("*.html"))), \
         "no absolute paths of the machine in the output"
+
+
+def test_where_files_cannot_be_linked_pages_are_copied_into_and_out_of_the_cache(
+        tmp_path, monkeypatch):
+    # As with a cache and a site on two file systems: os.link fails with EXDEV.
+    root = make_project(tmp_path / "many", 30)
+    project = Project.at(root)
+    build(project, options=BuildOptions(cache=False, jobs=1))
+    serial = tree_hash(project.out_dir)
+    shutil.rmtree(project.out_dir)
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)  # the forked workers inherit it
+    assert build(project, options=BuildOptions(jobs=2)).rendered == 30
+    assert tree_hash(project.out_dir) == serial
+    pages = list((root / cache.FOLDER / "pages").iterdir())
+    assert len(pages) == 30 and all(p.stat().st_nlink == 1 for p in pages)
+    assert all(cache.BuildCache.page_intact(cache.BuildCache(root / cache.FOLDER, ""), p.name)
+               for p in pages)
+    shutil.rmtree(project.out_dir)
+    assert build(project).rendered == 0, "every page copied from the cache"
+    assert tree_hash(project.out_dir) == serial
 
 
 def test_problems_are_found_in_parallel_builds_too(tmp_path):

@@ -255,13 +255,14 @@ def store_page(folder: Path, data: bytes, placed: str | None = None) -> Linked:
 
 
 def _keep(path: str, data: bytes, placed: str | None) -> None:
+    """Put a page into the cache as `path`: a link to `placed`, or written."""
     if placed is not None:
         try:
             os.link(placed, path)
             return
         except FileExistsError:  # another process kept the same page meanwhile
             return
-        except FileNotFoundError:
+        except FileNotFoundError:  # no pages folder yet: store_page makes it
             raise
         except OSError:  # another file system, or no links there: write it instead
             pass

@@ -26,9 +26,11 @@ from generator.cache import (
     BuildCache,
     Entry,
     bytecode_folder,
+    cached_page,
     code_fingerprint,
     file_key,
     fingerprint,
+    keep_page,
     site_key,
     store_page,
 )
@@ -544,14 +546,25 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
         # the bytes of the file and its seed as they were checked.
         key = file_key(tools.fingerprint, name, _sha(data), explainer.seed,
                        explainer.seed_sha) if store else ""
-        in_site = page_path(listing)
-        if store and staging and place_page(staging, in_site, page, mode=0o444):
-            # Placed in the new site, then linked into the cache: one file made per page, not
-            # two (a new file is a good part of a page's time on this kind of file system).
-            kept, placed = store_page(store, page, os.path.join(staging, in_site)), True
+        if store and staging:
+            kept, placed = _place_and_keep(store, staging, page_path(listing), page)
         else:
             kept = store_page(store, page) if store else page
-            placed = staging is not None and place_page(staging, in_site, kept)
+            placed = staging is not None and place_page(staging, page_path(listing), kept)
         compiled.append(_Compiled(name, key, _times(before), explainer.seed, listing, item,
                                   kept, placed))
     return compiled, problems
+
+
+def _place_and_keep(store: Path, staging: Path, path: str, page: bytes) -> tuple[Linked, bool]:
+    """Place a page in the new site and keep it in the cache, one file for both: the cache's
+    copy linked into the site if it holds one, else the page written into the site and linked
+    into the cache (one new file per page, not two: on this kind of file system making a file
+    is a good part of a page's time). Returns where the cache keeps it and whether it was
+    placed (see place_page)."""
+    kept, present = cached_page(store, page)
+    if present:
+        return kept, place_page(staging, path, kept)
+    placed = place_page(staging, path, page, mode=0o444)
+    keep_page(store, kept, page, os.path.join(staging, path) if placed else None)
+    return kept, placed

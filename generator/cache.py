@@ -237,32 +237,42 @@ class BuildCache:
                           manifest)
 
 
-def store_page(folder: Path, data: bytes, placed: str | None = None) -> Linked:
+def store_page(folder: Path, data: bytes) -> Linked:
     """Keep a page in the cache `folder`, named by its SHA-256 and read-only, so that an edit
     to a linked copy in the site needs a deliberate chmod (build checks the bytes against the
-    name before relinking anyway). `placed` is a read-only file holding these bytes already
-    (the page placed in a new site), linked rather than written again. Safe to call from
-    several processes at once."""
-    stored = Linked(hashlib.sha256(data).hexdigest(), _pages_of(folder))
-    if not _intact(stored.path, stored.sha):
-        try:
-            _keep(stored.path, data, placed)
-        except FileNotFoundError:  # the first page of this cache
-            _make_folder(folder)
-            os.makedirs(stored.folder, exist_ok=True)
-            _keep(stored.path, data, placed)
+    name before relinking anyway). Safe to call from several processes at once."""
+    stored, present = cached_page(folder, data)
+    if not present:
+        keep_page(folder, stored, data)
     return stored
 
 
+def cached_page(folder: Path, data: bytes) -> tuple[Linked, bool]:
+    """Where the cache `folder` keeps a page of these bytes, and whether it holds it intact."""
+    stored = Linked(hashlib.sha256(data).hexdigest(), _pages_of(folder))
+    return stored, _intact(stored.path, stored.sha)
+
+
+def keep_page(folder: Path, stored: Linked, data: bytes, placed: str | None = None) -> None:
+    """Put a page the cache does not hold into it, as `stored` (cached_page): a link to
+    `placed`, a read-only file of the same bytes (the page placed in a new site), or else
+    written."""
+    try:
+        _keep(stored.path, data, placed)
+    except FileNotFoundError:  # the first page of this cache
+        _make_folder(folder)
+        os.makedirs(stored.folder, exist_ok=True)
+        _keep(stored.path, data, placed)
+
+
 def _keep(path: str, data: bytes, placed: str | None) -> None:
-    """Put a page into the cache as `path`: a link to `placed`, or written."""
     if placed is not None:
         try:
             os.link(placed, path)
             return
         except FileExistsError:  # another process kept the same page meanwhile
             return
-        except FileNotFoundError:  # no pages folder yet: store_page makes it
+        except FileNotFoundError:  # no pages folder yet: keep_page makes it
             raise
         except OSError:  # another file system, or no links there: write it instead
             pass

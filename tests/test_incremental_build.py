@@ -198,6 +198,19 @@ def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
         "no absolute paths of the machine in the output"
 
 
+def test_pages_rendered_again_with_the_same_bytes_stay_one_file_in_site_and_cache(tmp_path):
+    root = make_project(tmp_path / "many", 30)
+    project = Project.at(root)
+    build(project, options=BuildOptions(jobs=2))
+    css = project.templates_dir / "static" / "style.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* darker links */\n", encoding="utf-8")
+    result = build(project, options=BuildOptions(jobs=2))
+    assert (result.rendered, result.written.how) == (30, "replaced")
+    pages = list(project.out_dir.glob("*/index.html"))
+    assert len(pages) == 30 and all(p.stat().st_nlink == 2 for p in pages)
+    assert len(list((root / cache.FOLDER / "pages").iterdir())) == 30
+
+
 def test_where_files_cannot_be_linked_pages_are_copied_into_and_out_of_the_cache(
         tmp_path, monkeypatch):
     # As with a cache and a site on two file systems: os.link fails with EXDEV.

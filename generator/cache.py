@@ -3,9 +3,9 @@
 Each content file's entry is keyed by a hash of everything its page depends on: the file, its
 seed, and a fingerprint of what every page depends on (the generator's version and code, the
 installed versions of the libraries that shape a page, every template, partial and static
-file, and the settings). Change any of them and the key changes,
-so a stale page is never served. Pages are kept as files named by their SHA-256, linked into
-the site rather than copied.
+file, and the settings). Change any of them and the key changes, so a stale page is never
+served. Pages are kept as files named by their SHA-256, each one file with its copy in the
+site (hard links), not two.
 
 The manifest is read and written on every build, so it is marshal, not JSON: plain tuples,
 strings and numbers, several times faster to read and write than JSON and, unlike pickle,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import importlib.metadata
 import marshal
 import os
@@ -228,8 +229,7 @@ def test_where_files_cannot_be_linked_pages_are_copied_into_and_out_of_the_cache
     assert tree_hash(project.out_dir) == serial
     pages = list((root / cache.FOLDER / "pages").iterdir())
     assert len(pages) == 30 and all(p.stat().st_nlink == 1 for p in pages)
-    assert all(cache.BuildCache.page_intact(cache.BuildCache(root / cache.FOLDER, ""), p.name)
-               for p in pages)
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name for p in pages)
     shutil.rmtree(project.out_dir)
     assert build(project).rendered == 0, "every page copied from the cache"
     assert tree_hash(project.out_dir) == serial

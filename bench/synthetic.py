@@ -38,6 +38,9 @@ def _sentence(rng: random.Random) -> str:
 def _article(rng: random.Random) -> tuple[list[str], list[str]]:
     """Paragraphs (one line each) and the headings between them."""
     paragraphs = [" ".join(_sentence(rng) for _ in range(rng.randint(2, 4))) for _ in range(6)]
+    # Words a speaker said, in quotation marks, in a paragraph that names the speaker.
+    said = f"We will discuss the {rng.choice(WORDS)} and the {rng.choice(WORDS)} next week."
+    paragraphs[0] += f" The minister said: \u201c{said}\u201d"
     headings = [f"Part {n} of the story" for n in range(1, 3)]
     return paragraphs, headings
 
@@ -47,10 +50,12 @@ def explainer_text(n: int, seed_name: str, paragraphs: list[str], headings: list
     # Quotes as typed by an annotator: straight apostrophes where the article has typographic
     # ones (the build matches them), every other character as in the article.
     quotes = [p.split(". ")[0].split(" ", 2)[2].replace("\u2019", "'") for p in paragraphs]
+    said = paragraphs[0].rsplit("\u201c", 1)[1].rstrip("\u201d").replace("\u2019", "'")
     actors = "\n".join(
         f"  - id: actor-{a}\n    name: Actor {a} of story {n}\n    role: Minister\n"
-        f"    side: Side {a}\n    wants: An agreement on terms number {a}.\n"
-        f"    quotes:\n      - {quotes[a]}"
+        f"    side: Side {a}\n    also_named: [the minister]\n"
+        f"    position: An agreement on terms number {a}.\n"
+        f"    evidence:\n      - {quotes[a]}"
         for a in range(3))
     plan = "\n".join(
         f"  - id: phase-{p}\n    title: Phase {p}\n    what: Step {p} of the plan.\n"
@@ -64,10 +69,14 @@ title: Synthetic explainer number {n}
 slug: story-{n:05d}
 summary: A synthetic explainer for benchmarks, number {n}, with {rng.randint(2, 9)} parts.
 published: 2025-{1 + n % 12:02d}-{1 + n % 28:02d}
+events_from: 2025-01-01
 seed: {seed_name}
 language: en
 actors:
 {actors}
+quotes:
+  - words: "{said}"
+    speaker: actor-0
 plan:
 {plan}
 questions:
@@ -75,18 +84,21 @@ questions:
     question: Will phase 1 hold?
     why_it_matters: Everything else depends on it.
     status: open
-    actors: [actor-0]
+    up_to: [actor-0]
     evidence:
       - {quotes[4]}
 notes:
   - id: n1
     title: Context for story {n}
-    claim: {quotes[5]}
-    record: A synthetic note.
-    sources: [wire]
+    passage: {quotes[5]}
+    verdict: adds context
+    facts:
+      - statement: A synthetic note.
+        date: 2025-01-02
+        sources: [wire]
 sources:
   - id: article
-    title: The source article
+    description: The source article
     kind: article
   - id: wire
     title: Wire report {n}

@@ -63,9 +63,13 @@ class Article:
 
 @dataclass(frozen=True)
 class Located:
-    """Where a quote was found: the element a link to it should target."""
+    """Where a quote was found: the element a link to it should target, the paragraph (its
+    index in Article.blocks) and the quote's place in that paragraph's text."""
 
     target: str
+    block: int
+    start: int
+    end: int  # just past the quote's last character
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def locate(article: Article, quote: str) -> Located | NotFound:
     wanted = normalize(quote)
     if not wanted:
         return NotFound("quote is empty")
-    for block in article.blocks:
+    for index, block in enumerate(article.blocks):
         at = block.folded.find(wanted)
         if at < 0:
             continue
@@ -146,13 +150,66 @@ def locate(article: Article, quote: str) -> Located | NotFound:
             start, end = offsets[at], offsets[at + len(wanted) - 1]
         for sentence, s_start in zip(block.sentences, block.starts, strict=True):
             if s_start <= start and end < s_start + len(sentence.text):
-                return Located(sentence.id)
-        return Located(block.id)
+                return Located(sentence.id, index, start, end + 1)
+        return Located(block.id, index, start, end + 1)
     if wanted in normalize(article.text):
         return NotFound("quote runs across two paragraphs; quote each part separately")
     closest = closest_passage(article, wanted)
     hint = f"; closest passage: \u201c{closest}\u201d" if closest else ""
     return NotFound(f"quote not found in the article{hint}")
+
+
+_OPENING_DOUBLE = "\u201c\u201e\u00ab"
+_CLOSING_DOUBLE = "\u201d\u00bb"
+
+
+def quotation_pairs(text: str) -> list[tuple[int, int]]:
+    """(opening, closing) offsets of each pair of quotation marks in a text, outer pairs
+    before the pairs nested in them. Double marks, curly or straight, and single ones (‘ ’,
+    or straight ' at the edges of words) nested in them or standing alone; a ’ or ' with a
+    letter after it is an apostrophe. A quotation still open at the end of the text (news
+    copy leaves one open when a quote runs on into the next paragraph) closes there."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []  # (kind of mark, offset) of each quotation still open
+    last = len(text) - 1
+    for at, char in enumerate(text):
+        after = text[at + 1] if at < last else " "
+        before = text[at - 1] if at else " "
+        if char in _OPENING_DOUBLE:
+            stack.append(('"', at))
+        elif char in _CLOSING_DOUBLE or char == '"':
+            if any(kind == '"' for kind, _ in stack):
+                while stack:
+                    kind, opened = stack.pop()
+                    if kind == '"':
+                        pairs.append((opened, at))
+                        break
+            elif char == '"':
+                stack.append(('"', at))
+        elif char == "\u2018" or (char == "'" and not before.isalnum() and after.isalnum()):
+            stack.append(("'", at))
+        elif char in "\u2019'" and not after.isalnum() and stack and stack[-1][0] == "'":
+            pairs.append((stack.pop()[1], at))
+    pairs.extend((opened, len(text)) for _, opened in stack)
+    return sorted(pairs)
+
+
+def inside_quotation(block: Block, start: int, end: int) -> bool:
+    """Whether text[start:end] of the block lies within one pair of quotation marks (the
+    words between them, or the words with the marks)."""
+    return any(opened <= start and end <= closed + 1
+               for opened, closed in quotation_pairs(block.text))
+
+
+def names_in(block: Block, names: tuple[str, ...]) -> bool:
+    """Whether the block names any of these, as whole words, in any case, a leading 'the'
+    aside ('The Kremlin' is named by "the Kremlin's statement")."""
+    folded = block.folded.casefold()
+    for name in names:
+        wanted = normalize(re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)).casefold()
+        if wanted and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", folded):
+            return True
+    return False
 
 
 def closest_passage(article: Article, wanted: str) -> str | None:

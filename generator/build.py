@@ -38,6 +38,7 @@ from generator.errors import ContentError, Problem
 from generator.load import FAST_LOADER, parse_source, parse_yaml_file
 from generator.project import Project
 from generator.render import (
+    corrections_files,
     fixed_files,
     listing_files,
     make_environment,
@@ -327,6 +328,7 @@ def build(project: Project, base_url: str | None = None,
                 files[page_path(entry.listing)] = cache.page(entry.page)
         files.update(tools.fixed_files(settings))
         files.update(tools.listing_files(listings, settings))
+        files.update(corrections_files(env, listings, settings))
         files = dict(sorted(files.items()))
 
         staged = None

@@ -18,6 +18,7 @@ from generator.build import content_files, duplicate_slugs, load_explainer, load
 from generator.errors import ContentError, Problem
 from generator.project import Project
 from generator.render import (
+    corrections_files,
     fixed_files,
     listing_files,
     make_environment,
@@ -129,6 +130,7 @@ class IncrementalSite:
             files.update((path, data) for path, data in self.files.items()
                          if not path.endswith("/index.html") and path != "index.html")
         files.update(listing_files(env, listings, settings))
+        files.update(corrections_files(env, listings, settings))
         count = 1
         for explainer in explainers:
             path = page_path(explainer)

@@ -10,11 +10,13 @@ import json
 import operator
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from generator.schema import Explainer, Listing, Settings, Source
+from generator.article import quotation_pairs
+from generator.schema import Actor, Evidence, Explainer, Listing, Note, Passage, Settings, Source
 from generator.templating import jinja_environment, template_problems
 
 # A feed is polled over and over by readers that only want what is new.
@@ -28,11 +30,48 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def date_range(start: datetime.date, end: datetime.date | None) -> str:
+    """'18 March 2025', '17–18 March 2025', '30 March – 2 April 2025'."""
+    if end is None or end == start:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}\u2013{long_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {_MONTHS[start.month - 1]} \u2013 {long_date(end)}"
+    return f"{long_date(start)} \u2013 {long_date(end)}"
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads after other words: 'A senior official' becomes 'a senior
+    official'; a proper name is left alone."""
+    first, _, rest = name.partition(" ")
+    return f"{first.lower()} {rest}" if first in ("A", "An", "The") and rest else name
+
+
+def nested_quotes(text: str) -> Markup:
+    """Escaped text in which each pair of the article's own quotation marks becomes a nested
+    <q>, so that inside a quotation the reader sees them as ‘ ’: which words the article
+    itself quoted."""
+    pairs = [(opened, closed) for opened, closed in quotation_pairs(text) if closed < len(text)]
+    if not pairs:
+        return escape(text)
+    marks = {opened: "<q>" for opened, _ in pairs} | {closed: "</q>" for _, closed in pairs}
+    out, start = [], 0
+    for at in sorted(marks):
+        out.append(str(escape(text[start:at])))
+        out.append(marks[at])
+        start = at + 1
+    out.append(str(escape(text[start:])))
+    return Markup("".join(out))
+
+
 def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
                      ) -> jinja2.Environment:
     """The Jinja environment of the templates (templating.jinja_environment), with the
     filters they use."""
-    return jinja_environment(templates_dir, bytecode_dir, {"long_date": long_date})
+    return jinja_environment(templates_dir, bytecode_dir,
+                             {"long_date": long_date, "date_range": date_range,
+                              "nested_quotes": nested_quotes, "in_sentence": in_sentence})
 
 
 def page_path(explainer: Explainer | Listing) -> str:
@@ -77,15 +116,56 @@ def render_index(env: jinja2.Environment, listings: Sequence[Listing],
 
 
 def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Settings) -> bytes:
+    e = explainer
     with template_problems(env):
         return _render(
-            env, "explainer.html", settings, root="../", e=explainer, lang=explainer.language,
-            canonical=page_url(settings, page_path(explainer)),
-            actors_by_id={a.id: a for a in explainer.actors},
-            sources_by_id={s.id: s for s in explainer.sources},
-            article_html=Markup(explainer.article.html if explainer.article else ""),
-            json_ld=json_ld(news_article(explainer, settings)),
+            env, "explainer.html", settings, root="../", e=e, lang=e.language,
+            canonical=page_url(settings, page_path(e)),
+            actors_by_id={a.id: a for a in e.actors},
+            sources_by_id={s.id: s for s in e.sources},
+            credited_by_id={c.id: c for c in e.credited},
+            notes_by_id={n.id: n for n in e.notes},
+            quotes_by_speaker={a.id: [q for q in e.quotes if q.speaker == a.id]
+                               for a in e.actors},
+            credited_with=credited_with(e),
+            record_differs=_record_differs(e),
+            article_html=Markup(e.article.html if e.article else ""),
+            json_ld=json_ld(news_article(e, settings)),
         )
+
+
+def evidence_of(explainer: Explainer) -> list[Evidence]:
+    """Every passage of evidence on the page, in the order the page shows them."""
+    e = explainer
+    found: list[Evidence] = [ev for a in e.actors for ev in a.evidence]
+    for item in (*e.plan, *e.questions):
+        found += item.evidence
+        found += [ev for change in item.history for ev in change.evidence]
+    found += [ev for phase in e.plan for c in phase.conditions for ev in c.evidence]
+    return found
+
+
+def credited_with(explainer: Explainer) -> dict[str, list[Passage]]:
+    """For each of those the article credits, the passages it credits them with, once each."""
+    found: dict[str, list[Passage]] = {c.id: [] for c in explainer.credited}
+    for ev in evidence_of(explainer):
+        if ev.credited_to and ev.passage not in found[ev.credited_to]:
+            found[ev.credited_to].append(ev.passage)
+    for quote in explainer.quotes:
+        if quote.via and quote.words not in found[quote.via]:
+            found[quote.via].append(quote.words)
+    return found
+
+
+def _record_differs(explainer: Explainer):
+    """The notes whose record differs from a passage of the article that this passage
+    overlaps: every place that uses the passage links to the correction."""
+    differing = [n for n in explainer.notes if n.verdict == "differs" and n.passage]
+
+    def notes_for(passage: Passage) -> list[Note]:
+        return [n for n in differing if n.passage and n.passage.overlaps(passage)]
+
+    return notes_for
 
 
 def news_article(explainer: Explainer, settings: Settings) -> dict:
@@ -93,7 +173,7 @@ def news_article(explainer: Explainer, settings: Settings) -> dict:
     every other source as a citation."""
 
     def work(source: Source) -> dict:
-        item: dict = {"@type": "CreativeWork", "name": source.title}
+        item: dict = {"@type": "CreativeWork", "name": source.label}
         if source.publisher:
             item["publisher"] = {"@type": "Organization", "name": source.publisher}
         if source.date:
@@ -102,24 +182,53 @@ def news_article(explainer: Explainer, settings: Settings) -> dict:
             item["url"] = source.url
         return item
 
+    e = explainer
+    url = page_url(settings, page_path(e))
+    based_on = [work(s) for s in e.sources if s.kind == "article"]
+    coverage = e.events_from.isoformat()
+    if e.events_to and e.events_to != e.events_from:
+        coverage += f"/{e.events_to.isoformat()}"
     data: dict = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": explainer.title,
-        "description": explainer.summary,
-        "inLanguage": explainer.language,
-        "datePublished": explainer.published.isoformat(),
-        "dateModified": (explainer.updated or explainer.published).isoformat(),
-        "isBasedOn": [work(s) for s in explainer.sources if s.kind == "article"],
-        "citation": [work(s) for s in explainer.sources if s.kind != "article"],
-        "mentions": [{"@type": "Thing", "name": a.name} for a in explainer.actors],
+        "headline": e.title,
+        "description": e.summary,
+        "inLanguage": e.language,
+        "datePublished": e.published.isoformat(),
+        "temporalCoverage": coverage,
+        "isBasedOn": based_on,
+        "citation": [work(s) for s in e.sources if s.kind != "article"],
+        "mentions": [_agent(a) for a in e.actors],
     }
-    url = page_url(settings, page_path(explainer))
+    if e.updated:
+        data["dateModified"] = e.updated.isoformat()
+    actors = {a.id: a for a in e.actors}
+    quotations = []
+    for quote in e.quotes:
+        speaker = _agent(actors[quote.speaker])
+        item = {"@type": "Quotation", "text": quote.words.text, "creator": speaker,
+                "spokenByCharacter": speaker, "url": f"{url or ''}#{quote.words.target}"}
+        if based_on:
+            item["isBasedOn"] = based_on[0]
+        if quote.said_on:
+            item["dateCreated"] = quote.said_on.isoformat()
+        quotations.append(item)
+    if quotations:
+        data["hasPart"] = quotations
+    if e.corrections:
+        data["correction"] = [{"@type": "CorrectionComment", "text": f"{c.kind.capitalize()}: "
+                               f"{c.text}", "datePublished": c.date.isoformat()}
+                              for c in e.corrections]
     if url:
         data["url"] = data["mainEntityOfPage"] = url
     if settings.publisher:
         data["publisher"] = {"@type": "Organization", "name": settings.publisher}
     return data
+
+
+def _agent(actor: Actor) -> dict:
+    kind = {"person": "Person", "organization": "Organization"}.get(actor.kind or "", "Thing")
+    return {"@type": kind, "name": actor.name}
 
 
 def json_ld(data: dict) -> Markup:
@@ -173,11 +282,46 @@ def listing_files(env: jinja2.Environment, listings: Sequence[Listing], settings
     return files
 
 
+class CorrectionEntry(NamedTuple):
+    listing: Listing
+    number: int  # its place in the explainer's list, from 1: the anchor on its page
+    date: datetime.date
+    kind: str
+    text: str
+
+
+def correction_entries(listings: Sequence[Listing]) -> list[CorrectionEntry]:
+    """Every explainer's corrections, clarifications and updates, newest first."""
+    entries = [CorrectionEntry(listing, number, day, kind, text)
+               for listing in index_order(listings)
+               for number, (day, kind, text) in reversed(list(enumerate(listing.corrections,
+                                                                        1)))]
+    return sorted(entries, key=operator.attrgetter("date"), reverse=True)
+
+
+def corrections_files(env: jinja2.Environment, listings: Sequence[Listing],
+                      settings: Settings) -> dict[str, bytes]:
+    """The site's corrections page, and with a base URL its feed."""
+    entries = correction_entries(listings)
+    with template_problems(env):
+        files = {"corrections/index.html": _render(
+            env, "corrections.html", settings, root="../", entries=entries,
+            lang=settings.language, canonical=page_url(settings, "corrections/index.html"))}
+        if settings.base_url:
+            files["corrections.xml"] = _render(
+                env, "corrections.xml", settings,
+                updated=entries[0].date.isoformat() if entries else "",
+                entries=[(entry, page_url(settings, page_path(entry.listing)))
+                         for entry in entries[:FEED_ENTRIES]])
+    return files
+
+
 def _render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
                    settings: Settings) -> bytes:
     """Every page; `ordered` is in index_order."""
     # Plain strings, formatted here: the sitemap's loop runs once per explainer.
-    entries = [(page_url(settings, "index.html"), "")] + [
+    entries = [(page_url(settings, "index.html"), ""),
+               (page_url(settings, "corrections/index.html"), "")] + [
         (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
         for e in ordered]
     with template_problems(env):

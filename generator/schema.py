@@ -54,6 +54,12 @@ class QuoteText:
 
 
 @dataclass(frozen=True)
+class Reported:
+    """A passage of the article's own reporting: its words, verbatim, or a set of
+    `passage` and `credited_to` (whom the article credits with it)."""
+
+
+@dataclass(frozen=True)
 class Ref:
     """The id of an item defined in another list of the same file."""
 
@@ -76,24 +82,33 @@ class Obj:
     cls: type
 
 
-Kind = Text | Pattern | Url | Date | Choice | QuoteText | Ref | SeedName | ListOf | Obj
+Kind = (Text | Pattern | Url | Date | Choice | QuoteText | Reported | Ref | SeedName | ListOf
+        | Obj)
 
 TEXT = Text()
 LINE = Text(single_line=True)
 ID = Pattern(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*",
              "an id is lowercase letters, digits and single hyphens, starting with a letter, "
-             "e.g. 'energy-truce'")
+             "e.g. 'budget-vote'")
 SLUG = Pattern(r"[a-z0-9]+(?:-[a-z0-9]+)*",
                "a slug is lowercase letters, digits and single hyphens, e.g. "
-               "'trump-putin-ceasefire-call'")
+               "'city-budget-vote'")
 HOSTNAME = Pattern(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
                    "a custom domain is a host name such as 'explainers.example.org'")
 LANGUAGE = Pattern(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*",
                    "a language is a BCP 47 tag such as 'en' or 'en-GB'")
-PHASE_STATUS = Choice(("proposed", "under negotiation", "agreed", "in effect", "stalled",
-                       "rejected"))
+# Where a phase of a plan stands, in words that fit negotiations and other undertakings (after
+# the stages the PA-X peace agreements database and PolitiFact's promise meters name).
+PHASE_STATUS = Choice(("proposed", "under negotiation", "pledged by one side", "agreed",
+                       "agreed with conditions", "in effect", "no date set", "stalled",
+                       "lapsed", "broken", "rejected"))
 QUESTION_STATUS = Choice(("open", "partly answered", "answered"))
 SOURCE_KIND = Choice(("article", "official statement", "reporting", "analysis"))
+ACTOR_KIND = Choice(("person", "organization", "group"))
+VERDICT = Choice(("differs", "adds context"))
+CORRECTION_KIND = Choice(("correction", "clarification", "update"))
+# Slugs the site uses for its own pages.
+RESERVED_SLUGS = frozenset({"static", "corrections"})
 
 
 def spec(kind: Kind, doc: str, **kwargs: Any) -> Any:
@@ -123,54 +138,153 @@ def fields_of(cls: type) -> tuple[FieldSpec, ...]:
 # ---------------------------------------------------------------------------- the model
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim quote, and the id of the sentence (or paragraph) of the article it is in."""
+class Passage(NamedTuple):
+    """Words of the article, verbatim, and where they are: the id of the sentence (or
+    paragraph) a link to them targets, and their place in that paragraph's text."""
 
     text: str
     target: str
+    block: int = -1  # index of the paragraph in Article.blocks
+    start: int = 0  # offset of the first character in the paragraph's text
+    end: int = 0  # offset just past the last
+
+    def overlaps(self, other: Passage) -> bool:
+        return (self.block == other.block >= 0 and self.start < other.end
+                and other.start < self.end)
+
+
+EVIDENCE = ListOf(Reported(), 0)
+SOURCES = ListOf(Ref("sources"), 0)
+_EVIDENCE_DOC = "Passages of the article's own reporting it rests on, verbatim."
+_SOURCES_DOC = "Ids of the sources from the record it rests on."
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    passage: Passage = spec(QuoteText(), "The article's words, verbatim.")
+    credited_to: str | None = spec(Ref("credited"), "Id of whom the article credits with "
+                                   "it, from `credited`.", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Actor:
-    id: str = spec(ID, "Short id the plan and questions use to refer to this actor.")
+    id: str = spec(ID, "Short id that quotes, the plan and questions use for this actor.")
     name: str = spec(LINE, "The person or institution, named as in the article.")
-    role: str = spec(LINE, "What they are, e.g. 'President of Russia'.")
-    side: str = spec(LINE, "Who they speak for or belong to, e.g. 'Russia'.")
-    wants: str = spec(TEXT, "Their stated position, in the annotator's words.")
-    quotes: tuple[Quote, ...] = spec(ListOf(QuoteText(), 0),
-                                     "Their words, verbatim from the article.", default=())
+    role: str = spec(LINE, "What they are, e.g. 'Minister of Finance'.")
+    kind: str | None = spec(ACTOR_KIND, "Whether a person, an organization or a group.",
+                            default=None)
+    side: str | None = spec(LINE, "Who they speak for or belong to; leave out if the article "
+                            "does not say.", default=None)
+    also_named: tuple[str, ...] = spec(ListOf(LINE, 0), "Other names the article uses for "
+                                       "them, e.g. a surname alone or the capital's name.",
+                                       default=())
+    position: str | None = spec(TEXT, "Their position, in the annotator's words; leave out "
+                                "if the article and the record do not give one.",
+                                default=None)
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, _EVIDENCE_DOC, default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Credited:
+    id: str = spec(ID, "Short id that quotes (`via`) and evidence (`credited_to`) use.")
+    name: str = spec(LINE, "Whom the article credits, e.g. 'A senior official (not named)'.")
+    description: str | None = spec(TEXT, "What the article says of them.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote:
+    words: Passage = spec(QuoteText(), "What the speaker said: words that stand inside "
+                          "quotation marks in the article, verbatim.")
+    speaker: str = spec(Ref("actors"), "Id of the actor who said them; the article must name "
+                        "them (or one of their `also_named`) in the same paragraph.")
+    via: str | None = spec(Ref("credited"), "Id of whom the article credits with relaying "
+                           "the words, from `credited`.", default=None)
+    said_on: datetime.date | None = spec(Date(), "When they were said, where the record "
+                                         "knows it.", default=None)
+    said_where: str | None = spec(LINE, "Where or to whom they were said, where the record "
+                                  "knows it.", default=None)
+    sources: tuple[str, ...] = spec(SOURCES, "Ids of the sources that say when and where.",
+                                    default=())
+    note: str | None = spec(Ref("notes"), "Id of a context note about these words.",
+                            default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    text: str = spec(TEXT, "The condition, in the annotator's words, naming who sets it.")
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, _EVIDENCE_DOC, default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhaseChange:
+    date: datetime.date = spec(Date(), "When the status changed.")
+    status: str = spec(PHASE_STATUS, "The status from that date.")
+    what: str = spec(TEXT, "What happened, in the annotator's words.")
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, _EVIDENCE_DOC, default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionChange:
+    date: datetime.date = spec(Date(), "When the answer changed.")
+    status: str = spec(QUESTION_STATUS, "The status from that date.")
+    what: str = spec(TEXT, "What answered it, in the annotator's words.")
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, _EVIDENCE_DOC, default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Phase:
     id: str = spec(ID, "Short id for this phase.")
-    title: str = spec(LINE, "Name of the phase, e.g. 'Energy and infrastructure truce'.")
+    title: str = spec(LINE, "Name of the phase.")
     what: str = spec(TEXT, "What the phase would do, in the annotator's words.")
-    status: str = spec(PHASE_STATUS, "Where the phase stands according to the article.")
-    actors: tuple[str, ...] = spec(ListOf(Ref("actors")), "Ids of the actors involved.")
-    conditions: tuple[str, ...] = spec(ListOf(TEXT, 0), "Conditions attached to it.",
-                                       default=())
-    evidence: tuple[Quote, ...] = spec(ListOf(QuoteText()),
-                                       "The article's words describing this phase, verbatim.")
+    status: str = spec(PHASE_STATUS, "Where the phase stood as of `as_of`.")
+    as_of: datetime.date | None = spec(Date(), "When the status held; leave out for the "
+                                       "article's moment (`events_to`, else `events_from`).",
+                                       default=None)
+    status_detail: str | None = spec(TEXT, "Who agreed, pledged or refused, where that is "
+                                     "known.", default=None)
+    actors: tuple[str, ...] = spec(ListOf(Ref("actors"), 0), "Ids of the actors involved.",
+                                   default=())
+    conditions: tuple[Condition, ...] = spec(ListOf(Obj(Condition), 0),
+                                             "Conditions attached to it.", default=())
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, "Passages of the article's own reporting "
+                                          "that the description and status rest on.",
+                                          default=())
+    sources: tuple[str, ...] = spec(SOURCES, "Ids of the sources that the description and "
+                                    "status rest on.", default=())
+    history: tuple[PhaseChange, ...] = spec(ListOf(Obj(PhaseChange), 0),
+                                            "Later changes of status, oldest first.",
+                                            default=())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
     id: str = spec(ID, "Short id for this question.")
-    question: str = spec(LINE, "The open question, as a question.")
-    why_it_matters: str = spec(TEXT, "Why a reader should care about the answer.")
-    status: str = spec(QUESTION_STATUS, "Whether the article or later events answer it.")
-    actors: tuple[str, ...] = spec(ListOf(Ref("actors"), 0),
-                                   "Ids of the actors whose decision answers it.", default=())
-    evidence: tuple[Quote, ...] = spec(ListOf(QuoteText(), 0),
-                                       "Where the article speaks to it, verbatim.", default=())
+    question: str = spec(LINE, "The question, as a question.")
+    why_it_matters: str | None = spec(TEXT, "Why a reader should care, where the article or "
+                                      "the record says.", default=None)
+    status: str = spec(QUESTION_STATUS, "Whether it was answered as of `as_of`.")
+    as_of: datetime.date | None = spec(Date(), "When the status held; leave out for the "
+                                       "article's moment.", default=None)
+    up_to: tuple[str, ...] = spec(ListOf(Ref("actors"), 0), "Ids of the actors whose "
+                                  "decision answers it.", default=())
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, "Where the article raises it, verbatim.",
+                                          default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
+    history: tuple[QuestionChange, ...] = spec(ListOf(Obj(QuestionChange), 0),
+                                               "Later answers, oldest first.", default=())
 
 
 @dataclass(frozen=True, kw_only=True)
 class Source:
-    id: str = spec(ID, "Short id that notes use to cite this source.")
-    title: str = spec(LINE, "Title of the statement, report or article.")
+    id: str = spec(ID, "Short id that claims use to cite this source.")
+    title: str | None = spec(LINE, "Its headline or title, exactly as published.",
+                             default=None)
+    description: str | None = spec(LINE, "What it is, when it has no title to quote, e.g. "
+                                   "'Ministry statement on the budget'.", default=None)
     kind: str = spec(SOURCE_KIND, "What sort of source it is.")
     publisher: str | None = spec(LINE, "Who published or issued it.", default=None)
     date: datetime.date | None = spec(Date(), "Date it was published or issued.",
@@ -180,15 +294,36 @@ class Source:
     note: str | None = spec(TEXT, "What a reader should know about this source.",
                             default=None)
 
+    @property
+    def label(self) -> str:
+        return self.title or self.description or ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fact:
+    statement: str = spec(TEXT, "One fact from the record, in the annotator's words.")
+    date: datetime.date = spec(Date(), "When it happened or was said; where the sources do "
+                               "not say, the date they reported it.")
+    sources: tuple[str, ...] = spec(ListOf(Ref("sources")), "Ids of the sources that show it.")
+
 
 @dataclass(frozen=True, kw_only=True)
 class Note:
     id: str = spec(ID, "Short id for this context note.")
     title: str = spec(LINE, "One line saying what the note is about.")
-    claim: Quote = spec(QuoteText(), "What the article says, verbatim.")
-    record: str = spec(TEXT, "What the public record shows, in the annotator's words.")
-    sources: tuple[str, ...] = spec(ListOf(Ref("sources")),
-                                    "Ids of the sources that show it.")
+    passage: Passage | None = spec(QuoteText(), "The article's words the note is about, "
+                                   "verbatim.", default=None)
+    verdict: str = spec(VERDICT, "Whether the record differs from the passage or adds "
+                        "context to it.")
+    facts: tuple[Fact, ...] = spec(ListOf(Obj(Fact)), "What the record shows, one fact each.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Correction:
+    date: datetime.date = spec(Date(), "When the change was made.")
+    kind: str = spec(CORRECTION_KIND, "A correction of an error, a clarification, or an "
+                     "update with new facts.")
+    text: str = spec(TEXT, "What was changed, and why.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,14 +333,30 @@ class Explainer:
     summary: str = spec(TEXT, "What happened, in one or two sentences.")
     published: datetime.date = spec(Date(), "Date this explainer was first published.")
     updated: datetime.date | None = spec(Date(), "Date of its latest revision.", default=None)
+    events_from: datetime.date = spec(Date(), "Date of the events the article reports (the "
+                                      "first, if they span days).")
+    events_to: datetime.date | None = spec(Date(), "Last date of the events, if they span "
+                                           "days.", default=None)
     seed: str = spec(SeedName(), "File name of the source article in seeds/.")
     language: str = spec(LANGUAGE, "Language of the article, e.g. 'en'.")
-    actors: tuple[Actor, ...] = spec(ListOf(Obj(Actor)), "Who is involved and what they want.")
-    plan: tuple[Phase, ...] = spec(ListOf(Obj(Phase)), "The phased plan, in order.")
-    questions: tuple[Question, ...] = spec(ListOf(Obj(Question)), "What is still open.")
+    plan_title: str = spec(LINE, "Heading of the plan section.", default="The phased plan")
+    actors: tuple[Actor, ...] = spec(ListOf(Obj(Actor)), "Who is involved, and their "
+                                     "positions.")
+    credited: tuple[Credited, ...] = spec(ListOf(Obj(Credited), 0), "Whom the article credits "
+                                          "with its reporting, when they are not actors "
+                                          "(unnamed officials, analysts).", default=())
+    quotes: tuple[Quote, ...] = spec(ListOf(Obj(Quote), 0), "Words the article quotes, each "
+                                     "under its speaker.", default=())
+    plan: tuple[Phase, ...] = spec(ListOf(Obj(Phase)), "The plan or sequence under "
+                                   "discussion, in order.")
+    questions: tuple[Question, ...] = spec(ListOf(Obj(Question)), "What was open at the "
+                                           "article's moment.")
     notes: tuple[Note, ...] = spec(ListOf(Obj(Note), 0),
                                    "Context from outside the article, with sources.",
                                    default=())
+    corrections: tuple[Correction, ...] = spec(ListOf(Obj(Correction), 0), "Corrections, "
+                                               "clarifications and updates, oldest first.",
+                                               default=())
     sources: tuple[Source, ...] = spec(ListOf(Obj(Source)), "Everything the page relies on.")
     # Filled in by validation, not written in the front matter.
     file: str = ""
@@ -214,6 +365,26 @@ class Explainer:
     # SHA-256 of the seed's bytes as the article was checked against them: the cache key is
     # made from these, not from a second read that an edit in between could make differ.
     seed_sha: str = field(default="", repr=False)
+
+    @property
+    def moment(self) -> datetime.date:
+        """The article's moment: what statuses hold as of, unless they say otherwise."""
+        return self.events_to or self.events_from
+
+
+# Fields of the shape before attribution was modelled, and what replaced each: a file in the
+# old shape gets this instead of "unknown field".
+MOVED: dict[tuple[type, str], str] = {
+    (Actor, "wants"): "is now 'position' (optional), resting on 'evidence' or 'sources'",
+    (Actor, "quotes"): "an actor's quotes are now in the top-level 'quotes' list, each with "
+                       "'words' and 'speaker'; the article's own reporting goes under "
+                       "'evidence'",
+    (Question, "actors"): "is now 'up_to': the actors whose decision answers it",
+    (Note, "claim"): "is now 'passage', with 'verdict' ('differs' or 'adds context')",
+    (Note, "record"): "is now 'facts': a list of 'statement', 'date' and 'sources', one fact "
+                      "each",
+    (Note, "sources"): "sources now go with each of the note's 'facts'",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -234,10 +405,10 @@ class Settings:
 
 
 class Listing(NamedTuple):
-    """What the home page, the feed and the sitemap show of an explainer; small enough for the
-    build cache to keep, so an unchanged file is never read again to list it. A named tuple:
-    a build of thousands of explainers makes one per file from the cache, and a frozen
-    dataclass is several times slower to make."""
+    """What the home page, the feed, the sitemap and the corrections page show of an
+    explainer; small enough for the build cache to keep, so an unchanged file is never read
+    again to list it. A named tuple: a build of thousands of explainers makes one per file
+    from the cache, and a frozen dataclass is several times slower to make."""
 
     slug: str
     title: str
@@ -247,21 +418,38 @@ class Listing(NamedTuple):
     language: str
     file: str
     slug_line: int
+    events_from: datetime.date
+    events_to: datetime.date | None
+    corrections: tuple[tuple[datetime.date, str, str], ...]  # date, kind, text
 
     @classmethod
     def of(cls, explainer: Explainer) -> Listing:
         return cls(explainer.slug, explainer.title, explainer.summary, explainer.published,
-                   explainer.updated, explainer.language, explainer.file, explainer.slug_line)
+                   explainer.updated, explainer.language, explainer.file, explainer.slug_line,
+                   explainer.events_from, explainer.events_to,
+                   tuple((c.date, c.kind, c.text) for c in explainer.corrections))
 
     def to_row(self) -> tuple:
         """Plain values for the build cache's manifest (dates as day numbers)."""
         return (self.slug, self.title, self.summary, self.published.toordinal(),
-                self.updated.toordinal() if self.updated else 0, self.language, self.file,
-                self.slug_line)
+                _day(self.updated), self.language, self.file, self.slug_line,
+                self.events_from.toordinal(), _day(self.events_to),
+                tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections))
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
-        slug, title, summary, published, updated, language, file, slug_line = row
+        (slug, title, summary, published, updated, language, file, slug_line, events_from,
+         events_to, corrections) = row
         return cls(slug, title, summary, datetime.date.fromordinal(published),
-                   datetime.date.fromordinal(updated) if updated else None, language, file,
-                   slug_line)
+                   _date(updated), language, file, slug_line,
+                   datetime.date.fromordinal(events_from), _date(events_to),
+                   tuple((datetime.date.fromordinal(d), kind, text)
+                         for d, kind, text in corrections))
+
+
+def _day(day: datetime.date | None) -> int:
+    return day.toordinal() if day else 0
+
+
+def _date(day: int) -> datetime.date | None:
+    return datetime.date.fromordinal(day) if day else None

@@ -13,6 +13,7 @@ from generator.schema import (
     ID,
     Choice,
     Date,
+    Evidence,
     Explainer,
     Kind,
     ListOf,
@@ -20,6 +21,7 @@ from generator.schema import (
     Pattern,
     QuoteText,
     Ref,
+    Reported,
     SeedName,
     Text,
     Url,
@@ -65,6 +67,9 @@ def _kind(kind: Kind, defs: dict[str, Any]) -> dict[str, Any]:
             return {"type": "string", "pattern": _NOT_BLANK}
         case QuoteText():
             return {"type": "string", "pattern": _NOT_BLANK}
+        case Reported():
+            return {"oneOf": [{"type": "string", "pattern": _NOT_BLANK},
+                              _kind(Obj(Evidence), defs)]}
         case Pattern(regex):
             return {"type": "string", "pattern": f"^{regex}$"}
         case Ref():

@@ -21,18 +21,31 @@ from generator import article as art
 from generator.errors import ContentError, Problem
 from generator.load import SourceFile
 from generator.schema import (
+    MOVED,
+    RESERVED_SLUGS,
+    Actor,
     Choice,
+    Condition,
     Date,
+    Evidence,
     Explainer,
     Kind,
     ListOf,
+    Note,
     Obj,
+    Passage,
     Pattern,
+    Phase,
+    PhaseChange,
+    Question,
+    QuestionChange,
     Quote,
     QuoteText,
     Ref,
+    Reported,
     SeedName,
     Settings,
+    Source,
     Text,
     Url,
     fields_of,
@@ -67,6 +80,9 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     defined: dict[tuple[str, str], int] = field(default_factory=dict)
     refs: list[tuple[str, str, yaml.Node, str]] = field(default_factory=list)
+    # Each direct quote with its node and path, checked against its speaker once every
+    # actor is known.
+    quotes: list[tuple[Quote, yaml.MappingNode, str]] = field(default_factory=list)
     seed_sha: str = ""  # of the seed the article was checked against
 
     def problem(self, node: yaml.Node | None, path: str, message: str) -> Any:
@@ -98,8 +114,10 @@ class _Walk:
 
     def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.MappingNode):
+            names = ", ".join(f"'{name}'" for name in _required(cls)) if path else ""
+            hint = f" ({names})" if names else ""
             return self.problem(node, path or "front matter",
-                                "expected a set of 'key: value' lines")
+                                f"expected a set of 'key: value' lines{hint}")
         fields = _fields(cls)
         seen: dict[str, yaml.Node] = {}
         values: dict[str, Any] = {}
@@ -118,6 +136,10 @@ class _Walk:
                 continue
             seen[key] = key_node
             convert = fields.get(key)
+            if convert is None and (cls, key) in MOVED:
+                self.problem(key_node, prefix + key, MOVED[cls, key])
+                invalid = True
+                continue
             if convert is None:
                 close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
                 hint = (f"did you mean '{close[0]}'?" if close
@@ -134,7 +156,13 @@ class _Walk:
         ident = values.get("id")
         if isinstance(ident, str):
             self.define(path, ident, seen["id"])
-        return INVALID if invalid else cls(**values)
+        if invalid:
+            return INVALID
+        value = cls(**values)
+        rule = _RULES.get(cls)
+        if rule is not None and rule(self, value, node, path) is INVALID:
+            return INVALID
+        return value
 
     def define(self, path: str, ident: str, node: yaml.Node) -> None:
         collection = path.split("[")[0]
@@ -194,6 +222,8 @@ def _converter(kind: Kind) -> Convert:
             return _textual(_url)
         case QuoteText():
             return _textual(_quote)
+        case Reported():
+            return _reported
         case Ref(collection):
             return _textual(functools.partial(_ref, collection))
         case SeedName():
@@ -282,11 +312,22 @@ def _url(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
 
 def _quote(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
     if walk.article is None:
-        return Quote(text, "")
+        return Passage(text, "")
     found = art.locate(walk.article, text)
     if isinstance(found, art.NotFound):
         return walk.problem(node, path, found.message)
-    return Quote(text, found.target)
+    return Passage(text, found.target, found.block, found.start, found.end)
+
+
+_PASSAGE = _textual(_quote)
+
+
+def _reported(walk: _Walk, node: yaml.Node, path: str) -> Any:
+    """A passage of evidence: its words alone, or a set with whom the article credits."""
+    if isinstance(node, yaml.MappingNode):
+        return walk.mapping(Evidence, node, path)
+    passage = _PASSAGE(walk, node, path)
+    return INVALID if passage is INVALID else Evidence(passage=passage)
 
 
 def _ref(collection: str, walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
@@ -301,6 +342,116 @@ def _seed_name(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
     if not (walk.seeds_dir / text).is_file():
         return walk.problem(node, path, f"seeds/{text} does not exist")
     return text
+
+
+# Checks of one item as a whole, once each of its fields is valid: (walk, item, its node, its
+# path) -> INVALID when a problem was recorded.
+Rule = Callable[[_Walk, Any, yaml.MappingNode, str], Any]
+
+
+def _rests_on(claim_field: str | None, what: str) -> Rule:
+    """A claim in the annotator's words must cite the article's reporting or the record."""
+
+    def rule(walk: _Walk, item: Any, node: yaml.MappingNode, path: str) -> Any:
+        claim = getattr(item, claim_field) if claim_field else True
+        if claim and not item.evidence and not item.sources:
+            at = _at(node, claim_field) if claim_field else None
+            key = _key_at(node, claim_field) if claim_field else None
+            return walk.problem(key or at or node, f"{path}.{claim_field}" if claim_field
+                                else path, f"{what} rests on nothing: cite the article's "
+                                "words under 'evidence' or the record under 'sources'")
+        return None
+
+    return rule
+
+
+def _quote_rule(walk: _Walk, quote: Quote, node: yaml.MappingNode, path: str) -> Any:
+    if (quote.said_on or quote.said_where) and not quote.sources and not quote.note:
+        key = _key_at(node, "said_on") or _key_at(node, "said_where")
+        return walk.problem(key, f"{path}.said_on" if quote.said_on else f"{path}.said_where",
+                            "when and where words were said come from the record: cite it "
+                            "under 'sources' or link the context 'note'")
+    walk.quotes.append((quote, node, path))
+    return None
+
+
+def _note_rule(walk: _Walk, note: Note, node: yaml.MappingNode, path: str) -> Any:
+    if note.verdict == "differs" and note.passage is None:
+        return walk.problem(_key_at(node, "verdict"), f"{path}.passage", "a note saying the "
+                            "record differs must give the article's 'passage' it corrects")
+    return None
+
+
+def _source_rule(walk: _Walk, source: Source, node: yaml.MappingNode, path: str) -> Any:
+    if (source.title is None) == (source.description is None):
+        return walk.problem(node, f"{path}.title", "give either 'title' (its headline, as "
+                            "published) or 'description' (what it is, when it has no title), "
+                            "not both" if source.title else "give either 'title' (its "
+                            "headline, as published) or 'description' (what it is)")
+    return None
+
+
+_RULES: dict[type, Rule] = {
+    Actor: _rests_on("position", "the position"),
+    Phase: _rests_on("what", "the phase's description and status"),
+    Condition: _rests_on("text", "the condition"),
+    PhaseChange: _rests_on("what", "the change"),
+    QuestionChange: _rests_on("what", "the answer"),
+    Question: _rests_on("question", "the question"),
+    Quote: _quote_rule,
+    Note: _note_rule,
+    Source: _source_rule,
+}
+
+
+def _at(node: yaml.Node | None, *keys: str | int) -> yaml.Node | None:
+    """The node at a path of keys and list indexes below a node, or None."""
+    for key in keys:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and (
+                key < len(node.value)):
+            node = node.value[key]
+        else:
+            return None
+    return node
+
+
+def _key_at(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    return next((k for k, _ in node.value if k.value == key), None)
+
+
+def _check_attribution(walk: _Walk, explainer: Explainer) -> None:
+    """Quotation marks on the page belong to speakers' words: a direct quote must stand
+    inside quotation marks in the article, in a paragraph that names its speaker."""
+    if walk.article is None:
+        return
+    actors: dict[str, Actor] = {}
+    for actor in explainer.actors:  # the first of a duplicate id: the second is refused
+        actors.setdefault(actor.id, actor)
+    for quote, node, path in walk.quotes:
+        speaker = actors.get(quote.speaker)
+        if speaker is None:  # reported as an unknown id
+            continue
+        block = walk.article.blocks[quote.words.block]
+        if not art.inside_quotation(block, quote.words.start, quote.words.end):
+            walk.problem(_at(node, "words"), f"{path}.words", "these words are not inside "
+                         "quotation marks in the article: this is the article's own "
+                         f"reporting, not {speaker.name}'s words: put it under evidence")
+        elif not art.names_in(block, (speaker.name, *speaker.also_named)):
+            also = f" or any of {', '.join(speaker.also_named)}" if speaker.also_named else ""
+            walk.problem(_at(node, "speaker"), f"{path}.speaker", "the paragraph holding these "
+                         f"words does not name {speaker.name}{also}: check the speaker, or "
+                         "add the name the article uses there to the actor's 'also_named'")
+
+
+def _unquoted(quote: Quote) -> Quote:
+    """The quote without the article's own marks around it, which the page puts back."""
+    words = quote.words
+    if len(words.text) > 2 and (0, len(words.text) - 1) in art.quotation_pairs(words.text):
+        words = words._replace(text=words.text[1:-1].strip(), start=words.start + 1,
+                               end=words.end - 1)
+    return dataclasses.replace(quote, words=words)
 
 
 def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> Explainer:
@@ -318,7 +469,11 @@ def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> 
     walk.check_refs()
     if explainer is not INVALID:
         _check_dates(walk, explainer)
+        _check_slug(walk, explainer)
+        _check_attribution(walk, explainer)
         _check_seed(walk, explainer)
+        explainer = dataclasses.replace(
+            explainer, quotes=tuple(_unquoted(q) for q in explainer.quotes))
     if walk.problems:
         raise ContentError(walk.problems)
     slug_key = next(k for k, _ in source.front.value if k.value == "slug")
@@ -361,14 +516,49 @@ def _peek(node: yaml.MappingNode, key: str) -> str | None:
     return None
 
 
-def _node_for(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    return next((v for k, v in node.value if k.value == key), None)
-
-
 def _check_dates(walk: _Walk, explainer: Explainer) -> None:
-    if explainer.updated and explainer.updated < explainer.published:
-        walk.problem(_node_for(walk.source.front, "updated"), "updated",
-                     f"{explainer.updated} is before published ({explainer.published})")
+    """Dates in the order time runs: events, then publication, then updates and corrections;
+    each status's history after the moment it held."""
+    front, e = walk.source.front, explainer
+    if e.updated and e.updated < e.published:
+        walk.problem(_at(front, "updated"), "updated",
+                     f"{e.updated} is before published ({e.published})")
+    if e.events_to and e.events_to < e.events_from:
+        walk.problem(_at(front, "events_to"), "events_to",
+                     f"{e.events_to} is before events_from ({e.events_from})")
+    if e.moment > e.published:
+        walk.problem(_at(front, "events_to" if e.events_to else "events_from"),
+                     "events_to" if e.events_to else "events_from",
+                     f"{e.moment} is after published ({e.published}): later events go in "
+                     "a status's 'history' or a note's 'facts'")
+    for i, correction in enumerate(e.corrections):
+        node, path = _at(front, "corrections", i, "date"), f"corrections[{i}].date"
+        if correction.date < e.published:
+            walk.problem(node, path, f"{correction.date} is before published ({e.published})")
+        elif e.updated is None:
+            walk.problem(node, path, "a dated correction means the explainer was updated: "
+                         f"give 'updated: {correction.date}' (or later)")
+        elif correction.date > e.updated:
+            walk.problem(node, path, f"{correction.date} is after updated ({e.updated})")
+    for section, items in (("plan", e.plan), ("questions", e.questions)):
+        for i, item in enumerate(items):
+            held = item.as_of or e.moment
+            if item.as_of and item.as_of < e.events_from:
+                walk.problem(_at(front, section, i, "as_of"), f"{section}[{i}].as_of",
+                             f"{item.as_of} is before the events ({e.events_from})")
+            for j, change in enumerate(item.history):
+                if change.date < held:
+                    walk.problem(_at(front, section, i, "history", j, "date"),
+                                 f"{section}[{i}].history[{j}].date",
+                                 f"{change.date} is before {held}, when the status before it "
+                                 "held; list later changes oldest first")
+                held = change.date
+
+
+def _check_slug(walk: _Walk, explainer: Explainer) -> None:
+    if explainer.slug in RESERVED_SLUGS:
+        walk.problem(_at(walk.source.front, "slug"), "slug", f"'{explainer.slug}' is the "
+                     "address of one of the site's own pages; choose another slug")
 
 
 def _check_seed(walk: _Walk, explainer: Explainer) -> None:
@@ -381,7 +571,7 @@ def _check_seed(walk: _Walk, explainer: Explainer) -> None:
     try:
         seed_text = seed_bytes.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
-        walk.problem(_node_for(walk.source.front, "seed"), "seed",
+        walk.problem(_at(walk.source.front, "seed"), "seed",
                      f"seeds/{explainer.seed} is not valid UTF-8 (byte offset {err.start})")
         return
     if art.normalize(walk.article.text) == art.normalize(seed_text):

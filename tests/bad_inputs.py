@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 SEED = (
-    "Ann spoke on Tuesday about a truce. It would start with power plants.\n"
+    "Ann spoke on Tuesday about a truce. \u201cIt would start with power plants,\u201d she said.\n"
     "Next steps\n"
     "Whether B agrees is unclear.\n"
 )
@@ -22,14 +22,19 @@ summary: Two leaders spoke about a truce.
 published: 2025-03-19
 seed: truce.txt
 language: en
+events_from: 2025-03-18
 actors:
   - id: ann
     name: Ann Example
     role: President of A
     side: A
-    wants: A truce that starts with power plants.
-    quotes:
-      - a truce
+    also_named: [Ann]
+    position: A truce that starts with power plants.
+    evidence:
+      - spoke on Tuesday about a truce
+quotes:
+  - words: It would start with power plants
+    speaker: ann
 plan:
   - id: power
     title: Power-plant truce
@@ -43,19 +48,23 @@ questions:
     question: Will B agree?
     why_it_matters: Nothing holds without B.
     status: open
+    sources: [wire]
 notes:
   - id: date
     title: When it happened
-    claim: spoke on Tuesday
-    record: The call was on 18 March.
-    sources: [wire]
+    passage: spoke on Tuesday
+    verdict: adds context
+    facts:
+      - statement: The call was on 18 March.
+        date: 2025-03-18
+        sources: [wire]
 sources:
   - id: wire
     title: Wire report
     kind: reporting
     url: https://example.org/report
 ---
-Ann spoke on Tuesday about a truce. It would start with power plants.
+Ann spoke on Tuesday about a truce. \u201cIt would start with power plants,\u201d she said.
 
 ## Next steps
 
@@ -71,6 +80,17 @@ def sub(old: str, new: str) -> Transform:
     def apply(data: bytes) -> bytes:
         assert data.count(old.encode()) == 1, old
         return data.replace(old.encode(), new.encode())
+
+    return apply
+
+
+def subs(*pairs: tuple[str, str]) -> Transform:
+    """Several replacements, in order, each of text that must occur exactly once."""
+
+    def apply(data: bytes) -> bytes:
+        for old, new in pairs:
+            data = sub(old, new)(data)
+        return data
 
     return apply
 
@@ -108,7 +128,7 @@ CASES: list[tuple[str, Transform]] = [
     ("no read as boolean", sub("    side: A\n", "    side: no\n")),
     ("on read as boolean", sub("name: Ann Example", "name: on")),
     ("sexagesimal number", sub("role: President of A", "role: 20:25")),
-    ("bare number", sub("wants: A truce that starts with power plants.", "wants: 1.5")),
+    ("bare number", sub("position: A truce that starts with power plants.", "position: 1.5")),
     ("bare date as text", sub("title: A call about a truce", "title: 2025-03-19")),
     ("null as text", sub("kind: reporting", "kind: null")),
     ("impossible date", sub("published: 2025-03-19", "published: 2025-02-30")),
@@ -124,18 +144,19 @@ CASES: list[tuple[str, Transform]] = [
     ("blank value", sub("summary: Two leaders spoke about a truce.", "summary:")),
     (
         "empty required list",
-        sub("    evidence:\n      - start with power plants", "    evidence: []"),
+        sub("    facts:\n      - statement: The call was on 18 March.\n        date: 2025-03-18\n"
+            "        sources: [wire]", "    facts: []"),
     ),
-    ("required list left blank", sub("    actors: [ann]", "    actors:")),
-    ("misspelt field", sub("    wants:", "    wnats:")),
+    ("required list left blank", sub("        sources: [wire]", "        sources:")),
+    ("misspelt field", sub("    role:", "    rloe:")),
     ("unknown field", sub("language: en", "language: en\ncolour: red")),
     ("key that is not a name", sub("language: en", "language: en\nyes: 1")),
     (
         "duplicate id",
-        sub("plan:\n", "  - id: ann\n    name: B\n    role: R\n    side: S\n    wants: W\nplan:\n"),
+        sub("quotes:\n", "  - id: ann\n    name: B\n    role: R\nquotes:\n"),
     ),
     ("unknown actor id", sub("actors: [ann]", "actors: [ann, bob]")),
-    ("misspelt source id", sub("sources: [wire]", "sources: [wier]")),
+    ("misspelt source id", sub("        sources: [wire]", "        sources: [wier]")),
     ("slug with capitals and spaces", sub("slug: truce-call", "slug: Truce Call")),
     ("slug with a path", sub("slug: truce-call", "slug: ../etc")),
     ("id with capitals", sub("  - id: b-agrees", "  - id: B_agrees")),
@@ -148,9 +169,32 @@ CASES: list[tuple[str, Transform]] = [
     ("relative URL", sub("url: https://example.org/report", "url: /report")),
     ("URL with an unclosed bracket", sub("url: https://example.org/report",
                                          "url: 'https://[example.org/report'")),
-    ("quote not in the article", sub("      - a truce", "      - a trcue")),
-    ("quote with no close passage", sub("      - a truce", "      - the moon landing")),
-    ("quote across paragraphs", sub("claim: spoke on Tuesday", "claim: power plants. Next steps")),
+    ("quote not in the article", sub("words: It would start", "words: It would strat")),
+    ("quote with no close passage", sub("words: It would start with power plants",
+                                        "words: the moon landing")),
+    ("quote across paragraphs", sub("passage: spoke on Tuesday", "passage: she said. Next steps")),
+    ("narration given as a direct quote", sub("words: It would start with power plants",
+                                              "words: Ann spoke on Tuesday")),
+    ("speaker not named in the paragraph", subs(
+        ("quotes:\n", "  - id: bob\n    name: Bob Other\n    role: Envoy of B\nquotes:\n"),
+        ("    speaker: ann", "    speaker: bob"))),
+    ("when words were said, without a source", sub(
+        "    speaker: ann\n", "    speaker: ann\n    said_on: 2025-03-17\n")),
+    ("a claim resting on nothing", sub("    evidence:\n      - start with power plants\n", "")),
+    ("a field of the old shape", sub("    position:", "    wants:")),
+    ("a note that differs, without its passage", sub(
+        "    passage: spoke on Tuesday\n    verdict: adds context", "    verdict: differs")),
+    ("a source with a title and a description", sub(
+        "    title: Wire report\n", "    title: Wire report\n    description: A report\n")),
+    ("a status history out of order", sub("    actors: [ann]\n", (
+        "    actors: [ann]\n    history:\n      - date: 2025-03-20\n        status: agreed\n"
+        "        what: Agreed.\n        sources: [wire]\n      - date: 2025-03-19\n"
+        "        status: lapsed\n        what: Lapsed.\n        sources: [wire]\n"))),
+    ("a correction without an update date", sub("sources:\n  - id: wire", (
+        "corrections:\n  - date: 2025-03-20\n    kind: correction\n    text: Fixed a date.\n"
+        "sources:\n  - id: wire"))),
+    ("events after publication", sub("events_from: 2025-03-18", "events_from: 2025-03-20")),
+    ("a slug the site uses itself", sub("slug: truce-call", "slug: corrections")),
     ("seed that does not exist", sub("seed: truce.txt", "seed: nope.txt")),
     ("seed outside seeds/", sub("seed: truce.txt", "seed: ../truce.txt")),
     ("body differs from the seed", sub("B agrees is unclear.", "B agrees is uncertain.")),
@@ -185,10 +229,10 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:1:1: front matter: front matter is not closed: add a line '---' between it and the article",
     ],
     "only front matter": [
-        f"{F}:41: body: the article is missing below the front matter",
+        f'{F}:50: body: the article is missing below the front matter',
     ],
     "empty front matter": [
-        f"{F}:1:1: front matter: front matter is empty",
+        f'{F}:1:1: front matter: front matter is empty',
     ],
     "front matter is a list": [
         f"{F}:2:1: front matter: front matter must be 'key: value' lines",
@@ -197,37 +241,37 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:3:5: front matter: YAML syntax error: while parsing a flow sequence, did not find expected ',' or ']'",
     ],
     "YAML bad indentation": [
-        f"{F}:11:4: front matter: YAML syntax error: while parsing a block collection, did not find expected '-' indicator",
+        f"{F}:12:4: front matter: YAML syntax error: while parsing a block collection, did not find expected '-' indicator",
     ],
     "tab indentation": [
-        f"{F}:10:1: front matter: tab used for indentation; YAML needs spaces",
+        f'{F}:11:1: front matter: tab used for indentation; YAML needs spaces',
     ],
     "not UTF-8": [
-        f"{F}:10:15: file: not valid UTF-8: byte 0xff at offset 176; save the file as UTF-8",
+        f'{F}:11:15: file: not valid UTF-8: byte 0xff at offset 200; save the file as UTF-8',
     ],
     "file too large": [
-        f"{F}: file: file is 1,000,943 bytes; the limit is 1,000,000",
+        f'{F}: file: file is 1,001,197 bytes; the limit is 1,000,000',
     ],
     "duplicate key": [
-        f"{F}:4:1: title: duplicate key (first given on line 2); keep one",
+        f'{F}:4:1: title: duplicate key (first given on line 2); keep one',
     ],
     "no read as boolean": [
-        f'{F}:12:11: actors[0].side: YAML reads no as a true/false value, not text; put it in quotes: "no"',
+        f'{F}:13:11: actors[0].side: YAML reads no as a true/false value, not text; put it in quotes: "no"',
     ],
     "on read as boolean": [
-        f'{F}:10:11: actors[0].name: YAML reads on as a true/false value, not text; put it in quotes: "on"',
+        f'{F}:11:11: actors[0].name: YAML reads on as a true/false value, not text; put it in quotes: "on"',
     ],
     "sexagesimal number": [
-        f'{F}:11:11: actors[0].role: YAML reads 20:25 as a number, not text; put it in quotes: "20:25"',
+        f'{F}:12:11: actors[0].role: YAML reads 20:25 as a number, not text; put it in quotes: "20:25"',
     ],
     "bare number": [
-        f'{F}:13:12: actors[0].wants: YAML reads 1.5 as a number, not text; put it in quotes: "1.5"',
+        f'{F}:15:15: actors[0].position: YAML reads 1.5 as a number, not text; put it in quotes: "1.5"',
     ],
     "bare date as text": [
         f'{F}:2:8: title: YAML reads 2025-03-19 as a date, not text; put it in quotes: "2025-03-19"',
     ],
     "null as text": [
-        f'{F}:38:11: sources[0].kind: YAML reads null as an empty value, not text; put it in quotes: "null"',
+        f'{F}:47:11: sources[0].kind: YAML reads null as an empty value, not text; put it in quotes: "null"',
     ],
     "impossible date": [
         f"{F}:5:12: published: '2025-02-30' is not a real date",
@@ -239,107 +283,140 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:5:12: published: '2025-03-19 10:00' is not a date written YYYY-MM-DD",
     ],
     "updated before published": [
-        f"{F}:6:10: updated: 2025-03-01 is before published (2025-03-19)",
+        f'{F}:6:10: updated: 2025-03-01 is before published (2025-03-19)',
     ],
     "missing top-level field": [
-        f"{F}:2:1: title: required field is missing",
+        f'{F}:2:1: title: required field is missing',
     ],
     "missing nested field": [
-        f"{F}:9:5: actors[0].role: required field is missing",
+        f'{F}:10:5: actors[0].role: required field is missing',
     ],
     "text where a list is expected": [
-        f"{F}:21:13: plan[0].actors: expected a list ('- ' items)",
+        f"{F}:26:13: plan[0].actors: expected a list ('- ' items)",
     ],
     "list where text is expected": [
-        f"{F}:2:8: title: expected text, found a list",
+        f'{F}:2:8: title: expected text, found a list',
     ],
     "mapping where text is expected": [
-        f"{F}:10:11: actors[0].name: expected text, found a set of 'key: value' lines",
+        f"{F}:11:11: actors[0].name: expected text, found a set of 'key: value' lines",
     ],
     "empty string": [
-        f"{F}:4:10: summary: must not be empty",
+        f'{F}:4:10: summary: must not be empty',
     ],
     "blank value": [
-        f"{F}:4:9: summary: must not be empty",
+        f'{F}:4:9: summary: must not be empty',
     ],
     "empty required list": [
-        f"{F}:22:15: plan[0].evidence: must list at least 1",
+        f'{F}:40:12: notes[0].facts: must list at least 1',
     ],
     "required list left blank": [
-        f"{F}:21:12: plan[0].actors: is empty; list at least 1",
+        f'{F}:43:17: notes[0].facts[0].sources: is empty; list at least 1',
     ],
     "misspelt field": [
-        f"{F}:9:5: actors[0].wants: required field is missing",
-        f"{F}:13:5: actors[0].wnats: unknown field; did you mean 'wants'?",
+        f'{F}:10:5: actors[0].role: required field is missing',
+        f"{F}:12:5: actors[0].rloe: unknown field; did you mean 'role'?",
     ],
     "unknown field": [
-        f"{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, seed, language, actors, plan, questions, notes, sources",
+        f'{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, events_from, events_to, seed, language, plan_title, actors, credited, quotes, plan, questions, notes, corrections, sources',
     ],
     "key that is not a name": [
         f"{F}:8:1: front matter: key 'yes' must be a plain name",
     ],
     "duplicate id": [
-        f"{F}:16:5: actors[1].id: duplicate id 'ann' (first used on line 9)",
+        f"{F}:18:5: actors[1].id: duplicate id 'ann' (first used on line 10)",
     ],
     "unknown actor id": [
-        f"{F}:21:19: plan[0].actors[1]: 'bob' is not the id of any of actors; known: ann",
+        f"{F}:26:19: plan[0].actors[1]: 'bob' is not the id of any of actors; known: ann",
     ],
     "misspelt source id": [
-        f"{F}:34:15: notes[0].sources[0]: 'wier' is not the id of any of sources; did you mean 'wire'?",
+        f"{F}:43:19: notes[0].facts[0].sources[0]: 'wier' is not the id of any of sources; did you mean 'wire'?",
     ],
     "slug with capitals and spaces": [
-        f"{F}:3:7: slug: 'Truce Call' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'trump-putin-ceasefire-call'",
+        f"{F}:3:7: slug: 'Truce Call' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'city-budget-vote'",
     ],
     "slug with a path": [
-        f"{F}:3:7: slug: '../etc' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'trump-putin-ceasefire-call'",
+        f"{F}:3:7: slug: '../etc' is not valid: a slug is lowercase letters, digits and single hyphens, e.g. 'city-budget-vote'",
     ],
     "id with capitals": [
-        f"{F}:25:9: questions[0].id: 'B_agrees' is not valid: an id is lowercase letters, digits and single hyphens, starting with a letter, e.g. 'energy-truce'",
+        f"{F}:30:9: questions[0].id: 'B_agrees' is not valid: an id is lowercase letters, digits and single hyphens, starting with a letter, e.g. 'budget-vote'",
     ],
     "invalid language": [
         f"{F}:7:11: language: 'English' is not valid: a language is a BCP 47 tag such as 'en' or 'en-GB'",
     ],
     "title on two lines": [
-        f"{F}:2:8: title: must be a single line",
+        f'{F}:2:8: title: must be a single line',
     ],
     "status not allowed": [
-        f"{F}:20:13: plan[0].status: 'maybe' is not one of 'proposed', 'under negotiation', 'agreed', 'in effect', 'stalled', 'rejected'",
+        f"{F}:25:13: plan[0].status: 'maybe' is not one of 'proposed', 'under negotiation', 'pledged by one side', 'agreed', 'agreed with conditions', 'in effect', 'no date set', 'stalled', 'lapsed', 'broken', 'rejected'",
     ],
     "status misspelt": [
-        f"{F}:20:13: plan[0].status: 'propsed' is not one of 'proposed', 'under negotiation', 'agreed', 'in effect', 'stalled', 'rejected' (did you mean 'proposed'?)",
+        f"{F}:25:13: plan[0].status: 'propsed' is not one of 'proposed', 'under negotiation', 'pledged by one side', 'agreed', 'agreed with conditions', 'in effect', 'no date set', 'stalled', 'lapsed', 'broken', 'rejected' (did you mean 'proposed'?)",
     ],
     "javascript URL": [
-        f"{F}:39:10: sources[0].url: 'javascript:alert(1)' is not a web address: use a full http:// or https:// URL, or leave the field out",
+        f"{F}:48:10: sources[0].url: 'javascript:alert(1)' is not a web address: use a full http:// or https:// URL, or leave the field out",
     ],
     "data URL": [
-        f"{F}:39:10: sources[0].url: 'data:text/html,hi' is not a web address: use a full http:// or https:// URL, or leave the field out",
+        f"{F}:48:10: sources[0].url: 'data:text/html,hi' is not a web address: use a full http:// or https:// URL, or leave the field out",
     ],
     "relative URL": [
-        f"{F}:39:10: sources[0].url: '/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
+        f"{F}:48:10: sources[0].url: '/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
     ],
     "URL with an unclosed bracket": [
-        f"{F}:39:10: sources[0].url: 'https://[example.org/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
+        f"{F}:48:10: sources[0].url: 'https://[example.org/report' is not a web address: use a full http:// or https:// URL, or leave the field out",
     ],
     "quote not in the article": [
-        f"{F}:15:9: actors[0].quotes[0]: quote not found in the article; closest passage: “a truce.”",
+        f'{F}:19:12: quotes[0].words: quote not found in the article; closest passage: “"It would start with power plants,"”',
     ],
     "quote with no close passage": [
-        f"{F}:15:9: actors[0].quotes[0]: quote not found in the article",
+        f'{F}:19:12: quotes[0].words: quote not found in the article',
     ],
     "quote across paragraphs": [
-        f"{F}:32:12: notes[0].claim: quote runs across two paragraphs; quote each part separately",
+        f'{F}:38:14: notes[0].passage: quote runs across two paragraphs; quote each part separately',
+    ],
+    "narration given as a direct quote": [
+        f"{F}:19:12: quotes[0].words: these words are not inside quotation marks in the article: this is the article's own reporting, not Ann Example's words: put it under evidence",
+    ],
+    "speaker not named in the paragraph": [
+        f"{F}:23:14: quotes[0].speaker: the paragraph holding these words does not name Bob Other: check the speaker, or add the name the article uses there to the actor's 'also_named'",
+    ],
+    "when words were said, without a source": [
+        f"{F}:21:5: quotes[0].said_on: when and where words were said come from the record: cite it under 'sources' or link the context 'note'",
+    ],
+    "a claim resting on nothing": [
+        f"{F}:24:5: plan[0].what: the phase's description and status rests on nothing: cite the article's words under 'evidence' or the record under 'sources'",
+    ],
+    "a field of the old shape": [
+        f"{F}:15:5: actors[0].wants: is now 'position' (optional), resting on 'evidence' or 'sources'",
+    ],
+    "a note that differs, without its passage": [
+        f"{F}:38:5: notes[0].passage: a note saying the record differs must give the article's 'passage' it corrects",
+    ],
+    "a source with a title and a description": [
+        f"{F}:45:5: sources[0].title: give either 'title' (its headline, as published) or 'description' (what it is, when it has no title), not both",
+    ],
+    "a status history out of order": [
+        f'{F}:32:15: plan[0].history[1].date: 2025-03-19 is before 2025-03-20, when the status before it held; list later changes oldest first',
+    ],
+    "a correction without an update date": [
+        f"{F}:45:11: corrections[0].date: a dated correction means the explainer was updated: give 'updated: 2025-03-20' (or later)",
+    ],
+    "events after publication": [
+        f"{F}:8:14: events_from: 2025-03-20 is after published (2025-03-19): later events go in a status's 'history' or a note's 'facts'",
+    ],
+    "a slug the site uses itself": [
+        f"{F}:3:7: slug: 'corrections' is the address of one of the site's own pages; choose another slug",
     ],
     "seed that does not exist": [
-        f"{F}:6:7: seed: seeds/nope.txt does not exist",
+        f'{F}:6:7: seed: seeds/nope.txt does not exist',
     ],
     "seed outside seeds/": [
         f"{F}:6:7: seed: '../truce.txt' must be a file name in seeds/, without folders",
     ],
     "body differs from the seed": [
-        f"{F}:45: body: differs from seeds/truce.txt: word 20 is 'uncertain.' but the seed has 'unclear.' (seed: 'Whether B agrees is unclear.')",
+        f"{F}:54: body: differs from seeds/truce.txt: word 22 is 'uncertain.' but the seed has 'unclear.' (seed: 'Whether B agrees is unclear.')",
     ],
     "body stops before the seed": [
-        f"{F}:41: body: differs from seeds/truce.txt: the article stops before the seed does; the seed goes on: 'Next steps Whether B agrees is unclear.'",
+        f"{F}:50: body: differs from seeds/truce.txt: the article stops before the seed does; the seed goes on: 'Next steps Whether B agrees is unclear.'",
     ],
     "anchor and alias": [
         f"{F}:4:10: front matter: anchor '&s' is not allowed (1 alias uses it); write the text out in full",
@@ -356,9 +433,9 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:10:4: front matter: anchor '&i' is not allowed; write the text out in full",
     ],
     "unsupported tag": [
-        f"{F}:2:8: title: unsupported YAML tag tag:yaml.org,2002:binary",
+        f'{F}:2:8: title: unsupported YAML tag tag:yaml.org,2002:binary',
     ],
     "too many brackets": [
-        f"{F}:45: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
+        f"{F}:54: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
     ],
 }

@@ -55,9 +55,11 @@ def test_new_writes_article_and_skeleton_that_check_then_explains(tmp_path, caps
         "## A Step Toward Peace Talks", "## Russia’s Key Demands",
         "## Talks on Land and Energy Infrastructure", "## Zelenskyy’s Response"]
     front = front_matter_as_editor_sees_it(text)
-    assert set(front) == {"title", "slug", "summary", "published", "seed", "language", "actors",
-                          "plan", "questions", "notes", "sources"}
-    for field in ("updated", "publisher", "url", "note"):
+    assert set(front) == {"title", "slug", "summary", "published", "events_from", "seed",
+                          "language", "actors", "credited", "quotes", "plan", "questions",
+                          "notes", "corrections", "sources"}
+    for field in ("updated", "events_to", "plan_title", "position", "side", "publisher",
+                  "url", "note"):
         assert f"# {field}:" in text, field  # optional fields are offered, commented out
 
     (tmp_path / "templates").mkdir()
@@ -73,19 +75,22 @@ def test_filled_in_skeleton_passes_check(tmp_path, capsys):
     filled = path.read_text(encoding="utf-8").split("\n")
     # Each placeholder in file order: the explainer, an actor, a phase, a question, a source.
     for field, value in [("title", "A call"), ("summary", "Two presidents spoke."),
-                         ("published", "2025-03-19"),
+                         ("published", "2025-03-19"), ("events_from", "2025-03-18"),
                          ("id", "trump"), ("name", "Donald Trump"), ("role", "President"),
-                         ("side", "United States"), ("wants", "Peace"),
+                         ("evidence", "[lengthy phone call]"),
                          ("id", "truce"), ("title", "Truce"), ("what", "A truce"),
                          ("status", "proposed"), ("actors", "[trump]"),
                          ("evidence", "[first step]"),
-                         ("id", "hold"), ("question", "Will it hold?"),
-                         ("why_it_matters", "Lives"), ("status", "open"),
-                         ("id", "article"), ("title", "The article"), ("kind", "article")]:
+                         ("id", "hold"), ("question", "Will it hold?"), ("status", "open"),
+                         ("evidence", "[several critical questions remain unanswered]"),
+                         ("id", "article"), ("kind", "article")]:
         placeholder = f"{field}: []" if field in ("actors", "evidence") else f'{field}: ""'
         at = next(i for i, line in enumerate(filled) if placeholder in line
                   and not line.lstrip().startswith("#"))
         filled[at] = filled[at].replace(placeholder, f"{field}: {value}")
+    # A source has a title or, like this one, a description: offered commented out.
+    at = max(i for i, line in enumerate(filled) if line.strip() == "# description:")
+    filled[at] = filled[at].replace("# description:", "description: The article")
     path.write_text("\n".join(filled), encoding="utf-8")
     (tmp_path / "templates").mkdir()
     status = main(["--root", str(tmp_path), "check"])

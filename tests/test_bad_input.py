@@ -60,8 +60,8 @@ def test_problems_in_several_files_are_all_reported(small_project, capsys):
                                       .replace("kind: reporting", "kind: rumour"))
     assert main(["--root", str(small_project), "check"]) == 1
     err = capsys.readouterr().err.strip().split("\n")
-    assert err[0].startswith("content/other.md:38:11: sources[0].kind: 'rumour' is not one of")
-    assert err[1].startswith("content/truce-call.md:28:13: questions[0].status: 'shut' is not")
+    assert err[0].startswith("content/other.md:47:11: sources[0].kind: 'rumour' is not one of")
+    assert err[1].startswith("content/truce-call.md:33:13: questions[0].status: 'shut' is not")
     assert err[2] == "2 problems found."
 
 

@@ -36,8 +36,8 @@ def executable_scripts(soup) -> list:
 
 def test_script_in_nested_fields_renders_as_text(project, page):
     text = story_text(project).replace(
-        "    wants: To signal that talks on the ceasefire terms would start straight away.",
-        f"    wants: '{PAYLOAD}'", 1)
+        "    position: Said that talks on the ceasefire terms would begin immediately.",
+        f"    position: '{PAYLOAD}'", 1)
     text = text.replace("title: Maritime ceasefire in the Black Sea",
                         "title: '<img src=x onerror=alert(1)>'", 1)
     write_story(project, text)

@@ -25,7 +25,8 @@ from tests.conftest import FIRST_STORY, REPO
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = Path(os.environ.get("EXPLAINER_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
-PAGES = {"index": "", "explainer": f"{FIRST_STORY}/", "not-found": "no/such/page/"}
+PAGES = {"index": "", "explainer": f"{FIRST_STORY}/", "corrections": "corrections/",
+         "not-found": "no/such/page/"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -196,15 +197,38 @@ def test_json_ld_names_the_article_its_sources_and_dates(site):
         encoding="utf-8").split("\n---\n")[0][4:], Loader=yaml.BaseLoader)
     assert data["@type"] == "NewsArticle" and data["headline"] == front["title"]
     assert data["datePublished"] == front["published"]
-    assert data["dateModified"] == front.get("updated", front["published"])
+    assert data.get("dateModified") == front.get("updated")
+    assert data["temporalCoverage"] == f"{front['events_from']}/{front['events_to']}"
     assert data["url"] == f"{base}{FIRST_STORY}/"
     sources = front["sources"]
     assert [w["name"] for w in data["isBasedOn"]] == \
-        [s["title"] for s in sources if s["kind"] == "article"]
+        [s.get("title", s.get("description")) for s in sources if s["kind"] == "article"]
     assert [w["name"] for w in data["citation"]] == \
-        [s["title"] for s in sources if s["kind"] != "article"]
+        [s.get("title", s.get("description")) for s in sources if s["kind"] != "article"]
     assert [w.get("url") for w in data["citation"]] == \
         [s.get("url") for s in sources if s["kind"] != "article"]
+
+
+def test_json_ld_gives_each_direct_quote_its_speaker_and_each_correction_its_date(site):
+    project, base = site
+    soup = BeautifulSoup((project.out_dir / FIRST_STORY / "index.html").read_text(
+        encoding="utf-8"), "html.parser")
+    data = json.loads(soup.find("script", type="application/ld+json").string)
+    front = yaml.load((project.content_dir / f"{FIRST_STORY}.md").read_text(
+        encoding="utf-8").split("\n---\n")[0][4:], Loader=yaml.BaseLoader)
+    names = {a["id"]: a["name"] for a in front["actors"]}
+    quotations = data["hasPart"]
+    assert [q["@type"] for q in quotations] == ["Quotation"] * len(front["quotes"])
+    for quotation, quote in zip(quotations, front["quotes"], strict=True):
+        assert quotation["text"] == quote["words"]
+        assert quotation["creator"]["name"] == names[quote["speaker"]]
+        assert quotation["spokenByCharacter"] == quotation["creator"]
+        assert quotation["url"].startswith(f"{base}{FIRST_STORY}/#s")
+        assert soup.find(id=quotation["url"].split("#")[1]).find_parent(id="article")
+    # One Quotation per direct quote shown under a speaker; the article's reporting is none.
+    assert len(quotations) == len(soup.select("#actors q.said")) == 5
+    assert [(c["datePublished"], c["text"].split(": ", 1)[1]) for c in data["correction"]] == \
+        [(c["date"], " ".join(c["text"].split())) for c in front["corrections"]]
 
 
 def test_feed_and_sitemap_are_well_formed_and_absolute(site):

@@ -67,7 +67,7 @@ def test_publishing_twice_stacks_commits_and_leaves_the_work_untouched(repo, cap
 
     (project.content_dir / f"{FIRST_STORY}.md").write_text(
         (project.content_dir / f"{FIRST_STORY}.md").read_text().replace(
-            "published: 2026-11-27", "published: 2026-11-27\nupdated: 2026-11-28"))
+            "updated: 2026-12-02", "updated: 2026-12-03"))
     run(project.root, "commit", "--quiet", "-am", "Update")
     before = state(project.root)
     assert main(["--root", str(project.root), "publish"]) == 0
@@ -82,7 +82,8 @@ def test_publishing_twice_stacks_commits_and_leaves_the_work_untouched(repo, cap
     source = run(project.root, "rev-parse", "HEAD")
     message = run(remote, "log", "-1", "--format=%B", second)
     assert source in message and message.startswith(f"Publish site from {source[:12]}")
-    assert "Updated" in run(remote, "show", f"gh-pages:{FIRST_STORY}/index.html")
+    assert "Updated <time datetime=\"2026-12-03\">" in run(
+        remote, "show", f"gh-pages:{FIRST_STORY}/index.html")
 
 
 def test_no_push_commits_locally_only(repo):
@@ -112,7 +113,7 @@ def test_failing_build_is_refused_and_nothing_changes(repo, capsys):
     assert main(["--root", str(project.root), "publish"]) == 0
     published = run(remote, "rev-parse", "gh-pages")
     story = project.content_dir / f"{FIRST_STORY}.md"
-    story.write_text(story.read_text().replace("status: proposed", "status: maybe", 1))
+    story.write_text(story.read_text().replace("    status: agreed", "    status: maybe", 1))
     run(project.root, "commit", "--quiet", "-am", "Broken")
     before = state(project.root)
     assert main(["--root", str(project.root), "publish"]) == 1

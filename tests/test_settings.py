@@ -44,6 +44,7 @@ def test_settings_name_the_site_and_give_absolute_addresses(project, page):
     sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
     locations = [url.findtext(f"{SITEMAP}loc") for url in sitemap]
     assert locations == ["https://desk.github.io/explainers/",
+                         "https://desk.github.io/explainers/corrections/",
                          f"https://desk.github.io/explainers/{FIRST_STORY}/"]
     robots = (project.out_dir / "robots.txt").read_text()
     assert "Sitemap: https://desk.github.io/explainers/sitemap.xml" in robots
@@ -88,7 +89,7 @@ def test_the_feed_holds_the_newest_fifty_and_the_sitemap_every_page(tmp_path):
         f"{base}{slug}/" for _, slug in listed[:50]], "the newest fifty, newest first"
     sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
     urls = {u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in sitemap}
-    assert urls == {base} | {f"{base}{slug}/" for _, slug in listed}
+    assert urls == {base, f"{base}corrections/"} | {f"{base}{slug}/" for _, slug in listed}
 
 
 def _field(text: str, name: str) -> str:

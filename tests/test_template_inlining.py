@@ -106,13 +106,14 @@ def test_every_partial_of_an_explainer_page_is_inlined():
     env = make_environment(REPO / "templates")
     source = env.loader.get_source(env, "explainer.html")[0]
     assert "{% include" not in source
-    assert source.count('<ul class="quotes"') == 3  # actors, phases, questions
+    # support.html in actors, phases, conditions, questions and both histories; credited.html
+    assert source.count('<ul class="evidence">') == 7
 
 
 @pytest.mark.parametrize(("template", "below"), [
     ("explainer.html", "</article>"),  # below partials that are inlined in it
-    ("partials/actors.html", "</li>"),  # below the quote list inlined in it
-    ("partials/quotes.html", "{% for q in quotes %}"),  # in a partial's partial
+    ("partials/actors.html", "</li>"),  # below the partials inlined in it
+    ("partials/support.html", "{% for ev in item.evidence %}"),  # in a partial's partial
 ])
 def test_a_template_mistake_is_reported_where_it_is_written(project, template, below):
     path = project.templates_dir / template
@@ -138,7 +139,7 @@ def test_an_inlined_template_is_out_of_date_when_a_partial_in_it_changes(tmp_pat
 
 
 @pytest.mark.parametrize("template", ["base.html", "partials/summary.html",
-                                      "partials/quotes.html"])
+                                      "partials/support.html"])
 def test_a_template_saved_in_another_encoding_is_reported_at_its_line(project, template):
     path = project.templates_dir / template
     before = path.read_bytes()
@@ -154,7 +155,8 @@ def test_a_template_saved_in_another_encoding_is_reported_at_its_line(project, t
      'TypeError: can only concatenate str (not "int") to str'),
     ("partials/summary.html", '<p class="summary">{{ e.summary }}</p>', "{{ e.no_such_field }}",
      "has no attribute 'no_such_field'"),
-    ("partials/quotes.html", "{% for q in quotes %}", "{{ q.text + 1 }}", "TypeError:"),
+    ("partials/support.html", "{% for ev in item.evidence %}", "{{ ev.passage.text + 1 }}",
+     "TypeError:"),
     ("base.html", "<head>", "{{ site.title + 1 }}", "TypeError:"),
 ])
 def test_a_template_error_while_rendering_is_reported_where_it_is_written(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,11 +23,33 @@ def uses(job: dict) -> list[str]:
     return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
 
 
+def actionlint(workflow_file: Path) -> subprocess.CompletedProcess:
+    linter = Path(sys.executable).parent / "actionlint"
+    return subprocess.run([str(linter), "-no-color", str(workflow_file)], capture_output=True,
+                          text=True, check=False)
+
+
 def test_workflow_matches_githubs_workflow_schema():
     checker = Path(sys.executable).parent / "check-jsonschema"
     result = subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows",
                              str(WORKFLOW)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_finds_no_problem_in_the_workflow():
+    result = actionlint(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_reports_an_action_on_a_retired_runtime(tmp_path):
+    # What the test above guards against: checkout@v4 runs on node20, which GitHub retired.
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    old = tmp_path / ".github" / "workflows" / "pages.yml"
+    old.write_text(re.sub(r"actions/checkout@v\d+", "actions/checkout@v4",
+                          WORKFLOW.read_text(encoding="utf-8")), encoding="utf-8")
+    result = actionlint(old)
+    assert result.returncode == 1
+    assert '"node20" is deprecated' in result.stdout and "actions/checkout@v4" in result.stdout
 
 
 def test_runs_on_push_to_main_and_by_hand():
@@ -66,3 +89,4 @@ def test_make_test_is_the_same_command_ci_runs():
     assert [line for line in ci.splitlines() if line and not line.startswith(("#", "set ",
                                                                                 "cd "))] \
         == ["make test"]
+

@@ -3,16 +3,35 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: build test check lint serve browser clean
+.PHONY: build test check lint serve browser lock upgrade clean
 
-$(BIN)/explainer: pyproject.toml
+# Every package comes from uv.lock at the version and with the hashes it records, runtime and
+# test tools alike. --locked: a pyproject.toml that no longer matches the lock stops the
+# install (run `make lock`); --inexact: pip and uv, which installed this, stay in the venv.
+SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --inexact --quiet
+
+# uv, the version uv.lock holds, checked by pip against the lock's hashes for its wheels.
+$(BIN)/uv: uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --editable .
+	$(BIN)/python .ci/uv_requirement.py uv.lock > $(VENV)/uv-requirement.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(VENV)/uv-requirement.txt
+	touch $@
+
+$(BIN)/explainer: pyproject.toml uv.lock $(BIN)/uv
+	$(SYNC)
 	touch $@
 
 $(VENV)/.test-deps: $(BIN)/explainer
-	$(BIN)/pip install --quiet --editable '.[test]'
+	$(SYNC) --extra test
 	touch $@
+
+# After editing the dependencies in pyproject.toml: the lock follows, other versions stay.
+lock: $(BIN)/uv
+	$(BIN)/uv lock
+
+# Every package (uv included) to the newest release pyproject.toml allows.
+upgrade: $(BIN)/uv
+	$(BIN)/uv lock --upgrade
 
 build: $(BIN)/explainer
 	$(BIN)/explainer build
@@ -21,7 +40,7 @@ check: $(BIN)/explainer
 	$(BIN)/explainer check
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check generator tests bench .ci
 
 serve: $(BIN)/explainer
 	$(BIN)/explainer serve
@@ -48,7 +67,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 test: $(VENV)/.test-deps browser node_modules/.installed
-	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff check generator tests bench .ci
 	$(BIN)/python -m pytest
 
 clean:

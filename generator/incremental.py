@@ -71,7 +71,7 @@ class IncrementalSite:
             reload |= {path for path, entry in self._entries.items()
                        if isinstance(entry, ContentError) or entry.seed in seeds}
         for path in sorted(reload):
-            if path.is_file():
+            if path.is_file() or path.is_symlink():  # a link that loops is reported
                 try:
                     self._entries[path] = load_explainer(self.project, path, self._parser)
                 except ContentError as err:

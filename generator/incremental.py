@@ -145,7 +145,10 @@ class IncrementalSite:
         seeds: set[str] = set()
         templates = settings = False
         for path in changed or ():
-            path = Path(path).resolve()
+            path = Path(path)
+            # The folder resolved, not the file: a file that is a link is classed by where it
+            # is (and a link that loops cannot be resolved).
+            path = path.parent.resolve() / path.name
             if path.name.startswith(".") or path.name.endswith("~"):
                 continue  # editors' swap and backup files
             if path.parent == self.project.content_dir and path.suffix == ".md":

@@ -35,6 +35,9 @@ _FOLD = {
     "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\u2026": "...",
+    # Invisible, and meaningless to a reader: pasted from web pages, where they let long
+    # words break, they must not make a quote differ from what the page shows.
+    "\u200b": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
 }
 
 
@@ -105,11 +108,13 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     for match in _TOKEN.finditer(unicodedata.normalize("NFC", text)):
         piece, at = match.group(), match.start()
         if piece[0].isspace():
-            if out:
+            if out and out[-1] != " ":  # white space on both sides of an ignored character
                 out.append(" ")
                 offsets.append(at)
         elif piece in _FOLD:
             folded = _FOLD[piece]
+            if not folded:
+                continue
             out.append(folded)
             offsets.extend([at] * len(folded))
         else:

@@ -176,10 +176,22 @@ def load_settings(project: Project, base_url: str | None = None) -> Settings:
 def load_explainer(project: Project, path: Path, parser: ArticleParser,
                    fast_yaml: bool = True, data: bytes | None = None) -> Explainer:
     """Load and validate one content file (stages 1 and 2), or raise ContentError."""
-    data = path.read_bytes() if data is None else data
+    data = read_content(project, path) if data is None else data
     loader = FAST_LOADER if fast_yaml else yaml.SafeLoader
     return validate(parse_source(data, project.display(path), loader), parser,
                     project.seeds_dir)
+
+
+def read_content(project: Project, path: Path) -> bytes:
+    """A content file's bytes (see refuse_link)."""
+    refuse_link(project, path)
+    return path.read_bytes()
+
+
+def refuse_link(project: Project, path: Path) -> None:
+    """ContentError for a content file that is a link not to follow (Project.link_problem)."""
+    if problem := project.link_problem(path):
+        raise ContentError([Problem(project.display(path), None, None, "file", problem)])
 
 
 def duplicate_slugs(explainers: Iterable[Explainer | Listing]) -> list[Problem]:
@@ -264,6 +276,9 @@ def build(project: Project, base_url: str | None = None,
                 reuse[name] = known
                 continue
             path = project.content_dir / file_name
+            if project.link_problem(path):
+                todo.append(path)  # where it is reported, never read
+                continue
             key = _key(cache.fingerprint, project, name, _sha(path.read_bytes()), known.seed)
             if key == known.key:
                 reuse[name] = known._replace(stat=now)
@@ -436,7 +451,8 @@ def _file_count(stamps: Stamps) -> int:
 def _key(fingerprint_: str, project: Project, name: str, content: str, seed: str) -> str:
     """file_key of a content file whose seed is read now."""
     seed_path = project.seeds_dir / seed
-    seed_sha = _sha(seed_path.read_bytes()) if seed and seed_path.is_file() else ""
+    readable = seed and seed_path.is_file() and not project.link_problem(seed_path)
+    seed_sha = _sha(seed_path.read_bytes()) if readable else ""
     return file_key(fingerprint_, name, content, seed, seed_sha)
 
 
@@ -445,8 +461,13 @@ def _file_times(path: Path) -> Times:
     try:
         found = path.stat()
     except (FileNotFoundError, NotADirectoryError):
-        return _MISSING
-    return _times(found) if stat.S_ISREG(found.st_mode) else _MISSING
+        if not path.is_symlink():
+            return _MISSING
+        found = path.lstat()  # a link to nothing: listed, so that it is reported
+    except OSError:  # a link that loops
+        found = path.lstat()
+    return _times(found) if stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode) \
+        else _MISSING
 
 
 def _folder_times(folder: Path) -> dict[str, Times]:
@@ -460,9 +481,14 @@ def _folder_times(folder: Path) -> dict[str, Times]:
         for name in names:
             try:
                 found = stat_of(name)
-            except FileNotFoundError:  # deleted while we look, or a broken link
-                continue
-            if stat.S_ISREG(found.st_mode):
+            except OSError:  # deleted while we look, or a link that loops or leads nowhere
+                try:
+                    found = os.lstat(folder / name)
+                except FileNotFoundError:
+                    continue
+            # A link left as a link is listed with its own times, to be reported as a
+            # problem of that file (read_content), rather than stop the whole build.
+            if stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode):
                 times[name] = _times(found)
     return times
 
@@ -533,9 +559,10 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
     parser, env = tools.parser, tools.env
     compiled, problems = [], []
     for path in paths:
-        before = path.stat()
-        data = path.read_bytes()
         try:
+            refuse_link(project, path)  # before any stat: it may loop
+            before = path.stat()
+            data = path.read_bytes()
             explainer = load_explainer(project, path, parser, fast_yaml, data)
             listing = Listing.of(explainer)
             page = render_explainer(env, explainer, settings)

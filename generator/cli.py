@@ -17,7 +17,7 @@ from generator.build import (
     check,
     require_content_folder,
 )
-from generator.errors import ContentError, report
+from generator.errors import ContentError, counted, printable, report
 from generator.project import Project
 from generator.publish import PublishError, publish
 from generator.scaffold import new_content
@@ -54,13 +54,16 @@ def _build(project: Project, args: argparse.Namespace) -> int:
                   "used with --no-cache", file=sys.stderr)
             return 1
         return _watch(project, args, options)
-    print(_outcome(project, build(project, args.base_url, options)))
+    result = build(project, args.base_url, options)
+    print(_outcome(project, result))
+    if not result.settings.base_url:
+        print(NO_BASE_URL)
     return 0
 
 
 def _outcome(project: Project, result: BuildResult) -> str:
     out = f"{project.display(result.out_dir)}/"
-    what = f"{_counted(result.explainers, 'explainer')} ({result.files} files)"
+    what = f"{counted(result.explainers, 'explainer')} ({counted(result.files, 'file')})"
     if result.written.how == "unchanged":
         return f"Checked {what}: {out} is up to date."
     return f"Built {what} into {out}: {_work(result)}"
@@ -68,12 +71,15 @@ def _outcome(project: Project, result: BuildResult) -> str:
 
 def _work(result: BuildResult) -> str:
     written = result.written
-    return (f"{_counted(result.rendered, 'page')} rendered, {written.changed} files written, "
-            f"{written.removed} removed.")
+    return (f"{counted(result.rendered, 'page')} rendered, "
+            f"{counted(written.changed, 'file')} written, {written.removed} removed.")
 
 
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
+# Said once a build, when the site has no address: no static page can know its sub-path.
+NO_BASE_URL = ("Note: no base_url is set, so the 404 page and the site's absolute links "
+               "assume the site is served at the domain root (/). If it is served under a "
+               "sub-path, such as a GitHub project site, set base_url in explainer.yaml or "
+               "pass --base-url.")
 
 
 def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
@@ -92,10 +98,13 @@ def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) ->
             pass
         elif rebuild.reason == "start":
             print(_outcome(project, rebuild.result))
+            if not rebuild.result.settings.base_url:
+                print(NO_BASE_URL)
             print("Watching " + ", ".join(_shown(project, p) for p in project.sources())
                   + " (Ctrl-C to stop).")
         elif rebuild.reason == "save":
-            took = f"{', '.join(rebuild.saved[:3])}{' …' if len(rebuild.saved) > 3 else ''}: " \
+            saved = printable(", ".join(rebuild.saved[:3]))
+            took = f"{saved}{' …' if len(rebuild.saved) > 3 else ''}: " \
                 f"{rebuild.seconds * 1000:.0f} ms"
             if rebuild.result.written.how == "unchanged":
                 print(f"{took}, {out} is up to date.")
@@ -117,7 +126,7 @@ def _shown(project: Project, path: Path) -> str:
 
 def _check(project: Project, args: argparse.Namespace) -> int:
     count = len(check(project).explainers)
-    print(f"{_counted(count, 'explainer')} checked: no problems.")
+    print(f"{counted(count, 'explainer')} checked: no problems.")
     return 0
 
 
@@ -185,7 +194,8 @@ def _report_start(server: PreviewServer) -> None:
         print(report(server.site.problems), file=sys.stderr)
         print("The browser shows these problems until they are fixed.", file=sys.stderr)
     else:
-        print(f"Built {len(server.site.files)} files in {server.last_refresh_ms:.0f} ms.")
+        print(f"Built {counted(len(server.site.files), 'file')} in "
+              f"{server.last_refresh_ms:.0f} ms.")
 
 
 def _publish(project: Project, args: argparse.Namespace) -> int:
@@ -197,7 +207,7 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
         print(f"explainer publish: {err}. Nothing was published.", file=sys.stderr)
         return 1
     count = done.build.explainers
-    print(f"Built {_counted(count, 'explainer')} and committed the site to "
+    print(f"Built {counted(count, 'explainer')} and committed the site to "
           f"{done.branch} as {done.commit[:12]}.")
     if done.pushed_to:
         print(f"Pushed {done.branch} to {done.pushed_to}.")

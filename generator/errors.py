@@ -17,16 +17,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = printable(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: {_one_line(self.field)}: {_one_line(self.message)}"
+        return f"{where}: {printable(self.field)}: {printable(self.message)}"
 
 
-def _one_line(text: str) -> str:
-    """Control characters from user input, shown escaped so each problem stays on one line."""
+def printable(text: str) -> str:
+    """Text from user input (a value, a file name) as it may be written to a terminal: control
+    and other invisible characters shown escaped, so each problem stays on one line and no
+    escape sequence reaches the terminal."""
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
@@ -47,6 +49,9 @@ def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
 
 def report(problems: list[Problem]) -> str:
     """The text the CLI prints: one line per problem, then a count."""
-    count = len(problems)
-    noun = "problem" if count == 1 else "problems"
-    return "\n".join([*(str(p) for p in problems), f"{count} {noun} found."])
+    return "\n".join([*(str(p) for p in problems), f"{counted(len(problems), 'problem')} found."])
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 file', '7 files': every count a message gives, in agreement."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"

@@ -72,7 +72,7 @@ class IncrementalSite:
             reload |= {path for path, entry in self._entries.items()
                        if isinstance(entry, ContentError) or entry.seed in seeds}
         for path in sorted(reload):
-            if path.is_file():
+            if path.is_file() or path.is_symlink():  # a link that loops is reported
                 try:
                     self._entries[path] = load_explainer(self.project, path, self._parser)
                 except ContentError as err:
@@ -147,7 +147,10 @@ class IncrementalSite:
         seeds: set[str] = set()
         templates = settings = False
         for path in changed or ():
-            path = Path(path).resolve()
+            path = Path(path)
+            # The folder resolved, not the file: a file that is a link is classed by where it
+            # is (and a link that loops cannot be resolved).
+            path = path.parent.resolve() / path.name
             if path.name.startswith(".") or path.name.endswith("~"):
                 continue  # editors' swap and backup files
             if path.parent == self.project.content_dir and path.suffix == ".md":

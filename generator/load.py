@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator import text_checks
 from generator.errors import ContentError, Problem
 
 _STR = "tag:yaml.org,2002:str"
@@ -65,6 +66,8 @@ class SourceFile:
     front_line: int
     body: str
     body_line: int
+    # Found while loading, and reported with validation's: a value YAML cut short at ' #'.
+    problems: tuple[Problem, ...] = ()
 
 
 def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> SourceFile:
@@ -93,6 +96,7 @@ def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> Sourc
     front_line, body_line = 2, close + 2
 
     problems = _tab_problems(lines[1:close], display, front_line)
+    problems += text_checks.raw_characters(front_text, display, front_line, "front matter")
     if not front_text.strip():
         problems.append(Problem(display, 1, 1, "front matter", "front matter is empty"))
     else:
@@ -107,7 +111,8 @@ def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> Sourc
     if not isinstance(node, yaml.MappingNode):
         line = front_line + node.start_mark.line if node is not None else front_line
         raise fail(line, 1, "front matter", "front matter must be 'key: value' lines")
-    return SourceFile(display, node, front_line, body, body_line)
+    cuts = text_checks.comment_cuts(node, lines[1:close], display, front_line)
+    return SourceFile(display, node, front_line, body, body_line, tuple(cuts))
 
 
 def parse_yaml_file(data: bytes, display: str) -> yaml.MappingNode | None:
@@ -119,7 +124,9 @@ def parse_yaml_file(data: bytes, display: str) -> yaml.MappingNode | None:
     text = _decode(data, display)
     if not text.strip():
         return None
-    problems = _tab_problems(text.split("\n"), display, 1)
+    lines = text.split("\n")
+    problems = _tab_problems(lines, display, 1)
+    problems += text_checks.raw_characters(text, display, 1, "settings")
     problems.extend(_reject_anchors(text, display, 1))
     if problems:
         raise ContentError(problems)
@@ -129,6 +136,9 @@ def parse_yaml_file(data: bytes, display: str) -> yaml.MappingNode | None:
     if not isinstance(node, yaml.MappingNode):
         raise ContentError([Problem(display, node.start_mark.line + 1, 1, "settings",
                                     "settings must be 'key: value' lines")])
+    cuts = text_checks.comment_cuts(node, lines, display, 1)
+    if cuts:
+        raise ContentError(cuts)
     return node
 
 
@@ -187,6 +197,11 @@ def _compose(front_text: str, display: str, front_line: int,
              loader: type = FAST_LOADER) -> yaml.Node | None:
     try:
         return yaml.compose(front_text, Loader=loader)
+    except RecursionError:
+        # PyYAML's pure-Python composer calls itself for each level; libyaml stops at a
+        # thousand levels with a syntax error.
+        raise ContentError([Problem(display, front_line, None, "front matter",
+                                    "YAML nested too deeply to read")]) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = front_line + mark.line if mark else None

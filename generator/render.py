@@ -5,6 +5,7 @@ Templates only read data; anything derived (lookups, ordering, relative roots) i
 
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import operator
@@ -16,6 +17,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.article import quotation_pairs
+from generator.errors import ContentError, Problem
+from generator.project import link_problem
 from generator.schema import Actor, Evidence, Explainer, Listing, Note, Passage, Settings, Source
 from generator.templating import jinja_environment, template_problems
 
@@ -244,11 +247,17 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
     """The files that do not list the explainers: stylesheet and other static files, the 404
     page, robots.txt, and GitHub Pages' files."""
     static = templates_dir / "static"
+    found = sorted(static.rglob("*"))
+    links = [Problem(f"templates/static/{path.relative_to(static).as_posix()}", None, None,
+                     "file", problem)
+             for path in found if (problem := link_problem(path, templates_dir.parent))]
+    if links:
+        raise ContentError(links)  # published as they are: never through a link out
     files = {f"static/{path.relative_to(static).as_posix()}": path.read_bytes()
-             for path in sorted(static.rglob("*")) if path.is_file()}
+             for path in found if path.is_file()}
     with template_problems(env):
-        files["404.html"] = _render(env, "404.html", settings, root="", canonical=None,
-                                    lang=settings.language)
+        files["404.html"] = _render(env, "404.html", settings, canonical=None,
+                                    lang=settings.language, **not_found_assets(files, settings))
         files["robots.txt"] = _render(env, "robots.txt", settings,
                                       sitemap=page_url(settings, "sitemap.xml"))
     # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.
@@ -256,6 +265,18 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
     if settings.custom_domain:
         files["CNAME"] = f"{settings.custom_domain}\n".encode()
     return files
+
+
+def not_found_assets(static: Mapping[str, bytes], settings: Settings) -> dict[str, object]:
+    """What the 404 page needs to look right at any address: the stylesheet to inline, the
+    icon as a data: address, and the root its links start from (the site's address, else
+    the domain root)."""
+    css = static.get("static/style.css", b"").decode("utf-8")
+    # Nothing in a stylesheet needs '</', and it would end the <style> element early.
+    css = css.replace("</", "<\\/")
+    icon = base64.b64encode(static.get("static/favicon.svg", b"")).decode("ascii")
+    return {"stylesheet": Markup(css), "icon": f"data:image/svg+xml;base64,{icon}",
+            "root": settings.base_url or "/"}
 
 
 def listing_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,

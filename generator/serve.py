@@ -25,7 +25,7 @@ from tornado import escape, web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from generator.errors import Problem
+from generator.errors import Problem, counted, printable
 from generator.incremental import IncrementalSite
 from generator.project import Project
 
@@ -133,8 +133,8 @@ def inject_reload_script(page: bytes) -> bytes:
 
 def error_page(problems: list[Problem]) -> bytes:
     items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
-    count = len(problems)
-    body = (f"<p>{count} problem{'s' if count != 1 else ''} stop the build. Fix them and save; "
+    stop = "stops" if len(problems) == 1 else "stop"
+    body = (f"<p>{counted(len(problems), 'problem')} {stop} the build. Fix them and save; "
             f"this page reloads by itself.</p><ul>{items}</ul>")
     return _message_page("Build problems", body)
 
@@ -217,7 +217,7 @@ class PreviewServer:
         # Move what the build made out of the collector's way: a full collection over the
         # pages of a large site would otherwise pause a later rebuild for 100 ms or more.
         gc.freeze()
-        what = ", ".join(result.reloaded[:3]) or "templates"
+        what = printable(", ".join(result.reloaded[:3])) or "templates"
         if self.site.problems:
             if self.site.problems != before:
                 self.log(f"Problems after change to {what}:")
@@ -227,10 +227,13 @@ class PreviewServer:
             return
         if changed is not None:
             self.log(f"Rebuilt {what} in {self.last_refresh_ms:.0f} ms "
-                     f"({result.rerendered} pages rendered)")
+                     f"({counted(result.rerendered, 'page')} rendered)")
         if result.changed or before:
-            css_only = all(path.endswith(".css") for path in result.changed) and not before
-            self.hub.reload(sorted(result.changed)[0] if css_only else "index.html")
+            # The 404 page inlines the stylesheet, so it changes with it: still a restyle.
+            styles = sorted(path for path in result.changed if path.endswith(".css"))
+            css_only = styles and not before and all(
+                path.endswith(".css") or path == "404.html" for path in result.changed)
+            self.hub.reload(styles[0] if css_only else "index.html")
 
     # -- running in a background thread (tests, benchmarks) ------------------------------
 

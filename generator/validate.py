@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator import article as art
+from generator import text_checks
 from generator.errors import ContentError, Problem
 from generator.load import SourceFile
+from generator.project import link_problem
 from generator.schema import (
     MOVED,
     RESERVED_SLUGS,
@@ -266,9 +268,19 @@ def _textual(check: Check | None, accept_date: bool = False) -> Convert:
             text = walk.text(node, path, accept_date)
             if text is INVALID:
                 return INVALID
+        if not text.isprintable() and (refused := _refused(walk, text, check is _quote)):
+            return walk.problem(node, path, refused)
         return text if check is None else check(walk, text, node, path)
 
     return convert
+
+
+def _refused(walk: _Walk, text: str, is_quote: bool) -> str | None:
+    """Characters no text field may hold (text_checks), or that a quote lacks in the article."""
+    refused = text_checks.value_problem(text, is_quote)
+    if not refused and is_quote and walk.article and not text.isascii():
+        refused = text_checks.quote_problem(text, walk.article.text)
+    return refused
 
 
 def _single_line(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
@@ -339,6 +351,8 @@ def _seed_name(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
     if "/" in text or "\\" in text or text.startswith("."):
         return walk.problem(node, path, f"'{text}' must be a file name in seeds/, "
                             "without folders")
+    if problem := link_problem(walk.seeds_dir / text, walk.seeds_dir.parent):
+        return walk.problem(node, path, f"seeds/{text} {problem}")
     if not (walk.seeds_dir / text).is_file():
         return walk.problem(node, path, f"seeds/{text} does not exist")
     return text
@@ -457,13 +471,16 @@ def _unquoted(quote: Quote) -> Quote:
 def validate(source: SourceFile, parser: art.ArticleParser, seeds_dir: Path) -> Explainer:
     """The typed explainer for a loaded file, or ContentError listing every problem in it."""
     walk = _Walk(source, None, seeds_dir)
+    walk.problems.extend(source.problems)
+    unsafe = text_checks.body_problems(source.body, source.display, source.body_line)
+    walk.problems.extend(unsafe)
     overloaded = art.count_brackets(source.body)
     for line, count in overloaded:
         walk.problems.append(Problem(
             source.display, source.body_line + line - 1, None, "body",
             f"paragraph has {count} unescaped '['; write them as '\\[' (the limit is "
             f"{art.MAX_BRACKETS_PER_PARAGRAPH})"))
-    if not overloaded:
+    if not overloaded and not unsafe:
         walk.article = parser.parse(source.body, _peek(source.front, "language"))
     explainer = walk.mapping(Explainer, source.front, "")
     walk.check_refs()

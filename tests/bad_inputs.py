@@ -209,6 +209,33 @@ CASES: list[tuple[str, Transform]] = [
     ("billion laughs", raw(LAUGHS.encode())),
     ("unsupported tag", sub("title: A call about a truce", "title: !!binary aGk=")),
     ("too many brackets", sub("Whether B agrees", "[" * 300 + " Whether B agrees")),
+    # Characters copy and paste brings along (issue 17).
+    ("terminal escapes in a title", sub("title: A call about a truce",
+                                        'title: "\\e[2J\\e[31mA call about a truce"')),
+    ("raw control character", sub("name: Ann Example", "name: Ann \x1b[31mExample")),
+    ("C1 control character", sub("role: President of A", 'role: "President\\x9b of A"')),
+    ("NUL written as an escape", sub("summary: Two leaders spoke about a truce.",
+                                     'summary: "Two leaders\\0 spoke about a truce."')),
+    ("carriage return written as an escape", sub("side: A", 'side: "A\\rB"')),
+    ("control character in the article", sub("Whether B agrees", "Whether \x1bB agrees")),
+    ("Markdown's own markers in the article", sub("Whether B", "Whether \x02B\x03")),
+    ("line separator in a plain value", sub("summary: Two leaders spoke",
+                                            "summary: Two leaders\u2028spoke")),
+    ("next line character in a plain value", sub("title: A call about", "title: A call\x85about")),
+    ("line separator written as an escape", sub("title: A call about a truce",
+                                                'title: "A call\\Labout a truce"')),
+    ("right-to-left override in a name", sub("name: Ann Example", "name: Ann \u202eelpmaxE")),
+    ("bidirectional isolate written as an escape", sub("title: A call about a truce",
+                                                       'title: "A call \\u2067about a truce"')),
+    ("zero width joiner in a quote", sub("words: It would start", "words: It\u200d would start")),
+    ("title cut short by ' #'", sub("title: A call about a truce",
+                                    "title: Ceasefire talks #2 explained")),
+    ("nested value cut short by ' #'", sub("role: President of A", "role: President #1 of A")),
+    ("list nested too deep", sub("Whether B agrees", "- " * 700 + "Whether B agrees")),
+    ("indented list nested too deep", sub(
+        "Whether B agrees is unclear.\n",
+        "".join("    " * i + "- Whether\n" for i in range(40)) + "\nWhether B agrees is unclear.\n")),
+    ("quotes nested too deep", sub("Whether B agrees", ">" * 100 + " Whether B agrees")),
 ]
 
 # What `explainer check` prints for each case, before the final count.
@@ -437,5 +464,60 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "too many brackets": [
         f"{F}:54: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
+    ],
+    "terminal escapes in a title": [
+        f'{F}:2:8: title: control character U+001B (ESCAPE) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
+    ],
+    "raw control character": [
+        f'{F}:11:15: front matter: control character U+001B (ESCAPE) is not allowed; delete it',
+    ],
+    "C1 control character": [
+        f'{F}:12:11: actors[0].role: control character U+009B (a C1 control character) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
+    ],
+    "NUL written as an escape": [
+        f'{F}:4:10: summary: control character U+0000 (NULL) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
+    ],
+    "carriage return written as an escape": [
+        f'{F}:13:11: actors[0].side: control character U+000D (CARRIAGE RETURN) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
+    ],
+    "control character in the article": [
+        f'{F}:54:9: body: control character U+001B (ESCAPE) is not allowed; delete it (and from the seed, if it is there too)',
+    ],
+    "Markdown's own markers in the article": [
+        f'{F}:54:9: body: control character U+0002 (START OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
+        f'{F}:54:11: body: control character U+0003 (END OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
+    ],
+    "line separator in a plain value": [
+        f'{F}:4:21: front matter: U+2028 (LINE SEPARATOR) is not allowed: YAML reads it as a line break where an editor shows none; replace it with a space',
+    ],
+    "next line character in a plain value": [
+        f'{F}:2:14: front matter: U+0085 (NEXT LINE) is not allowed: YAML reads it as a line break where an editor shows none; replace it with a space',
+    ],
+    "line separator written as an escape": [
+        f'{F}:2:8: title: U+2028 (LINE SEPARATOR) is not allowed; replace it with a space',
+    ],
+    "right-to-left override in a name": [
+        f'{F}:11:11: actors[0].name: bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed: it makes text display in another order than it is written; delete it',
+    ],
+    "bidirectional isolate written as an escape": [
+        f'{F}:2:8: title: bidirectional control U+2067 (RIGHT-TO-LEFT ISOLATE) is not allowed: it makes text display in another order than it is written; delete it',
+    ],
+    "zero width joiner in a quote": [
+        f'{F}:19:12: quotes[0].words: quote holds U+200D (ZERO WIDTH JOINER), which does not show and is not in the article; delete it',
+    ],
+    "title cut short by ' #'": [
+        f"{F}:2:24: title: the value ends at 'Ceasefire talks': YAML reads '#2 explained' as a comment; put the whole value in quotes (or, for a comment, leave two spaces before '#')",
+    ],
+    "nested value cut short by ' #'": [
+        f"{F}:12:21: actors[0].role: the value ends at 'President': YAML reads '#1 of A' as a comment; put the whole value in quotes (or, for a comment, leave two spaces before '#')",
+    ],
+    "list nested too deep": [
+        f'{F}:54: body: nested 700 levels deep (lists, quotes or indentation); the limit is 32',
+    ],
+    "indented list nested too deep": [
+        f'{F}:86: body: nested 33 levels deep (lists, quotes or indentation); the limit is 32',
+    ],
+    "quotes nested too deep": [
+        f'{F}:54: body: nested 100 levels deep (lists, quotes or indentation); the limit is 32',
     ],
 }

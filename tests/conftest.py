@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from generator.cli import main
 from generator.project import Project
 from generator.serve import PreviewServer
+from tests.bad_inputs import SEED, VALID
 from tests.browser import browser  # noqa: F401  (a fixture, shared by the browser tests)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,6 +26,20 @@ def project(tmp_path: Path) -> Project:
     for part in ("content", "seeds", "templates"):
         shutil.copytree(REPO / part, tmp_path / part)
     return Project.at(tmp_path)
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """A project with one small valid explainer, already built, in a folder of its own (so
+    that a test may put files beside it)."""
+    root = tmp_path / "desk"
+    (root / "content").mkdir(parents=True)
+    (root / "seeds").mkdir()
+    shutil.copytree(REPO / "templates", root / "templates")
+    (root / "seeds" / "truce.txt").write_text(SEED, encoding="utf-8")
+    (root / "content" / "truce-call.md").write_text(VALID, encoding="utf-8")
+    assert main(["--root", str(root), "build"]) == 0
+    return root
 
 
 @pytest.fixture

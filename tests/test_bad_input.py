@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import re
 
 import pytest
 
 from generator.cli import main
-from tests.bad_inputs import CASES, EXPECTED, SEED, VALID
-from tests.conftest import REPO
+from tests.bad_inputs import CASES, EXPECTED, VALID
 from tests.test_atomic_write import tree_hash
-
-
-@pytest.fixture
-def small_project(tmp_path: Path) -> Path:
-    """A project with one small valid explainer, already built."""
-    (tmp_path / "content").mkdir()
-    (tmp_path / "seeds").mkdir()
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "seeds" / "truce.txt").write_text(SEED, encoding="utf-8")
-    (tmp_path / "content" / "truce-call.md").write_text(VALID, encoding="utf-8")
-    assert main(["--root", str(tmp_path), "build"]) == 0
-    return tmp_path
 
 
 def test_the_table_is_large_and_every_case_has_an_expectation():
@@ -50,6 +36,8 @@ def test_bad_input_is_reported_exactly_and_the_site_is_untouched(
             lines = lines[:-1]
         assert lines == [*expected, summary]
         assert "Traceback" not in out.err
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", out.out + out.err), \
+            "a raw control character reached the terminal"
     assert tree_hash(small_project / "site") == before
 
 

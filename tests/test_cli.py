@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
-from generator.cli import main
+from generator.cli import NO_BASE_URL, main
 
 
 def test_root_works_before_or_after_the_command(project, capsys):
@@ -17,11 +18,38 @@ def test_root_works_before_or_after_the_command(project, capsys):
 
 
 def test_build_reports_what_it_did_then_that_nothing_changed(project, capsys):
+    project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
     assert main(["build", "--root", str(project.root)]) == 0
     assert main(["build", "--root", str(project.root)]) == 0
     first, second = capsys.readouterr().out.strip().split("\n")
     assert first.startswith("Built 1 explainer (") and "1 page rendered" in first
     assert second.startswith("Checked 1 explainer (") and second.endswith("site/ is up to date.")
+
+
+def test_every_count_in_a_summary_agrees_with_its_noun(project, capsys):
+    project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
+    assert main(["build", "--root", str(project.root)]) == 0
+    path = project.content_dir / "trump-putin-phased-ceasefire-call.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "New: ', 1))
+    assert main(["build", "--root", str(project.root)]) == 0
+    lines = capsys.readouterr().out.strip().split("\n")
+    assert lines[0].startswith("Built 1 explainer (11 files) into site/: 1 page rendered, 11 ")
+    # The page and the home page changed, and the feed, the corrections page and its feed,
+    # which show titles; not the sitemap.
+    assert lines[1] == ("Built 1 explainer (11 files) into site/: 1 page rendered, "
+                        "5 files written, 0 removed.")
+    assert not re.search(r"\b1 (files|pages|explainers|problems)\b", "\n".join(lines))
+
+
+def test_without_base_url_build_says_once_that_the_site_assumes_the_domain_root(
+        project, capsys):
+    assert main(["build", "--root", str(project.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(NO_BASE_URL) == 1
+    assert out.strip().split("\n")[-1] == NO_BASE_URL
+    project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
+    assert main(["build", "--root", str(project.root)]) == 0
+    assert "base_url" not in capsys.readouterr().out
 
 
 def test_a_negative_job_count_is_refused(project, capsys):

@@ -49,10 +49,9 @@ class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[tuple[Project, str]]:
-    """The real project built for, and served at, http://127.0.0.1:PORT/explainers/."""
-    root = tmp_path_factory.mktemp("project")
+def _served(root: Path, with_base_url: bool) -> Iterator[tuple[Project, str]]:
+    """The real project built (for its address, or without one) and served at
+    http://127.0.0.1:PORT/explainers/."""
     for part in ("content", "seeds", "templates"):
         shutil.copytree(REPO / part, root / part)
     served = root / "served"
@@ -63,11 +62,23 @@ def site(tmp_path_factory) -> Iterator[tuple[Project, str]]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}/explainers/"
     project = Project.at(root)
-    build(project, base_url=base)
+    build(project, base_url=base if with_base_url else None)
     shutil.copytree(project.out_dir, served / "explainers")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield project, base
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[tuple[Project, str]]:
+    """The real project built for, and served at, http://127.0.0.1:PORT/explainers/."""
+    yield from _served(tmp_path_factory.mktemp("project"), with_base_url=True)
+
+
+@pytest.fixture(scope="module")
+def site_without_base_url(tmp_path_factory) -> Iterator[tuple[Project, str]]:
+    """The same, built with no base_url, as a first project site often is."""
+    yield from _served(tmp_path_factory.mktemp("project"), with_base_url=False)
 
 
 def open_page(browser, url: str, *, width: int = 1280, scheme: str = "light",
@@ -104,7 +115,8 @@ def axe_violations(page) -> list[str]:
 def test_page_is_accessible_loads_cleanly_and_fits(site, browser, name, width, scheme):
     _, base = site
     page, problems = open_page(browser, base + PAGES[name], width=width, scheme=scheme)
-    assert page.locator("link[rel=stylesheet]").count() == 1
+    # The 404 page carries its styles, to look right at whatever address it is served.
+    assert page.locator("link[rel=stylesheet]").count() == (name != "not-found")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
         "rgba(0, 0, 0, 0)", "the stylesheet loaded"
     assert axe_violations(page) == []
@@ -135,6 +147,18 @@ def test_followed_quote_highlights_its_sentence_in_both_themes(site, browser, sc
     assert axe_violations(page) == [], "the highlight keeps enough contrast"
     assert problems == []
     page.screenshot(path=str(SCREENSHOTS / f"highlight-{scheme}.png"))
+    page.context.close()
+
+
+def test_404_page_under_a_sub_path_without_base_url_is_styled_and_loads_nothing_else(
+        site_without_base_url, browser):
+    _, base = site_without_base_url
+    page, problems = open_page(browser, base + PAGES["not-found"])
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
+        "rgba(0, 0, 0, 0)", "its inline styles apply"
+    assert axe_violations(page) == []
+    assert problems == [], "no request for a stylesheet or icon at the domain root"
     page.context.close()
 
 

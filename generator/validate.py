@@ -451,12 +451,18 @@ def _check_attribution(walk: _Walk, explainer: Explainer) -> None:
         if not art.inside_quotation(block, quote.words.start, quote.words.end):
             walk.problem(_at(node, "words"), f"{path}.words", "these words are not inside "
                          "quotation marks in the article: this is the article's own "
-                         f"reporting, not {speaker.name}'s words: put it under evidence")
+                         f"reporting, not {_in_sentence(speaker.name)}'s words: put it under "
+                         "evidence")
         elif not art.names_in(block, (speaker.name, *speaker.also_named)):
             also = f" or any of {', '.join(speaker.also_named)}" if speaker.also_named else ""
             walk.problem(_at(node, "speaker"), f"{path}.speaker", "the paragraph holding these "
                          f"words does not name {speaker.name}{also}: check the speaker, or "
                          "add the name the article uses there to the actor's 'also_named'")
+
+
+def _in_sentence(name: str) -> str:
+    """'The Kremlin' as it reads after other words."""
+    return "the " + name[4:] if name.startswith("The ") else name
 
 
 def _unquoted(quote: Quote) -> Quote:

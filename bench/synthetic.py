@@ -105,6 +105,12 @@ sources:
     kind: reporting
     publisher: Synthetic Wire
     date: 2025-03-19
+key_points:
+  - text: Phase 1 of story {n} is proposed.
+    evidence:
+      - {quotes[2]}
+  - text: A wire report gives the context.
+    sources: [wire]
 ---
 {body}"""
 

@@ -19,7 +19,18 @@ from markupsafe import Markup, escape
 from generator.article import quotation_pairs
 from generator.errors import ContentError, Problem
 from generator.project import link_problem
-from generator.schema import Actor, Evidence, Explainer, Listing, Note, Passage, Settings, Source
+from generator.schema import (
+    STATUS_TONE,
+    Actor,
+    BoardStep,
+    Evidence,
+    Explainer,
+    Listing,
+    Note,
+    Passage,
+    Settings,
+    Source,
+)
 from generator.templating import jinja_environment, template_problems
 
 # A feed is polled over and over by readers that only want what is new.
@@ -42,6 +53,12 @@ def date_range(start: datetime.date, end: datetime.date | None) -> str:
     if start.year == end.year:
         return f"{start.day} {_MONTHS[start.month - 1]} \u2013 {long_date(end)}"
     return f"{long_date(start)} \u2013 {long_date(end)}"
+
+
+def opening(text: str, count: int = 5) -> str:
+    """The first words of a passage shown in full elsewhere on the page, to name it."""
+    words = text.split()
+    return " ".join(words[:count]) + (" \u2026" if len(words) > count else "")
 
 
 def in_sentence(name: str) -> str:
@@ -74,7 +91,8 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
     filters they use."""
     return jinja_environment(templates_dir, bytecode_dir,
                              {"long_date": long_date, "date_range": date_range,
-                              "nested_quotes": nested_quotes, "in_sentence": in_sentence})
+                              "nested_quotes": nested_quotes, "in_sentence": in_sentence,
+                              "tone": STATUS_TONE.get, "opening": opening})
 
 
 def page_path(explainer: Explainer | Listing) -> str:
@@ -130,34 +148,115 @@ def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Se
             notes_by_id={n.id: n for n in e.notes},
             quotes_by_speaker={a.id: [q for q in e.quotes if q.speaker == a.id]
                                for a in e.actors},
-            credited_with=credited_with(e),
             record_differs=_record_differs(e),
+            use_of=_passage_uses(e),
+            differing=_differing(e),
+            source_number={s.id: n for n, s in enumerate(e.sources, 1)},
+            credited_places=_credited_places(e),
+            board=[BoardStep.of(phase, e.moment) for phase in e.plan],
+            sides=actors_by_side(e),
             article_html=Markup(e.article.html if e.article else ""),
             json_ld=json_ld(news_article(e, settings)),
         )
 
 
-def evidence_of(explainer: Explainer) -> list[Evidence]:
-    """Every passage of evidence on the page, in the order the page shows them."""
+class PassageUse(NamedTuple):
+    """How the page shows one use of a passage of the article's reporting: in full, with an
+    anchor, or, when an earlier place shows the same words, as a link to that place."""
+
+    anchor: str
+    first: str | None  # the anchor of the place showing it in full, if this repeats it
+    place: str  # what that place is about, e.g. an actor's name
+    same: bool  # whether that place shows the very same words (not only overlapping ones)
+
+
+def _passage_uses(explainer: Explainer):
+    """A passage is shown in full once, where the page first uses it (in reading order: the
+    actors, the plan, the questions, the notes); a later use of words that overlap it links
+    to that first one, so the page does not say the article's words twice above the
+    article."""
+    order = [(ev.passage, place) for ev, place in shown_evidence(explainer)]
+    for note in explainer.notes:
+        order += [(note.passage, note.title)] if note.passage else []
+        order += [(a.passage, note.title) for a in note.accounts if a.passage]
+    uses: dict[int, PassageUse] = {}
+    shown: list[tuple[Passage, PassageUse]] = []
+    for n, (passage, place) in enumerate(order, 1):
+        other, earlier = next(((o, use) for o, use in shown if o.overlaps(passage)),
+                              (None, None))
+        use = PassageUse(f"passage-{n}", earlier.anchor if earlier else None,
+                         earlier.place if earlier else place,
+                         other is not None and other[2:] == passage[2:])
+        if earlier is None:
+            shown.append((passage, use))
+        uses[id(passage)] = use
+
+    def use_of(passage: Passage) -> PassageUse:
+        return uses[id(passage)]
+
+    return use_of
+
+
+def shown_evidence(explainer: Explainer) -> list[tuple[Evidence, str]]:
+    """The evidence the page shows in words, each with what it supports, in reading order:
+    the actors, the plan's phases and their conditions, the questions. (Key points and later
+    changes link to their passages instead.)"""
     e = explainer
-    found: list[Evidence] = [ev for a in e.actors for ev in a.evidence]
-    for item in (*e.plan, *e.questions):
-        found += item.evidence
-        found += [ev for change in item.history for ev in change.evidence]
-    found += [ev for phase in e.plan for c in phase.conditions for ev in c.evidence]
+    found = [(ev, actor.name) for actor in e.actors for ev in actor.evidence]
+    for phase in e.plan:
+        found += [(ev, phase.title) for ev in phase.evidence]
+        found += [(ev, phase.title) for c in phase.conditions for ev in c.evidence]
+    found += [(ev, q.question) for q in e.questions for ev in q.evidence]
     return found
 
 
-def credited_with(explainer: Explainer) -> dict[str, list[Passage]]:
-    """For each of those the article credits, the passages it credits them with, once each."""
-    found: dict[str, list[Passage]] = {c.id: [] for c in explainer.credited}
-    for ev in evidence_of(explainer):
-        if ev.credited_to and ev.passage not in found[ev.credited_to]:
-            found[ev.credited_to].append(ev.passage)
-    for quote in explainer.quotes:
-        if quote.via and quote.words not in found[quote.via]:
-            found[quote.via].append(quote.words)
+def _differing(explainer: Explainer):
+    """The notes that correct a passage an item rests on, once each; for an actor, not those
+    already shown beside their own words."""
+    notes_for = _record_differs(explainer)
+
+    def differing(item) -> list[Note]:
+        shown: list[Note] = []
+        if isinstance(item, Actor):
+            for quote in explainer.quotes:
+                if quote.speaker == item.id:
+                    shown += notes_for(quote.words)
+                    shown += [n for n in explainer.notes if n.id == quote.note]
+        return [n for n in _unique(n for ev in item.evidence for n in notes_for(ev.passage))
+                if n not in shown]
+
+    return differing
+
+
+def _unique(items):
+    found: list = []
+    for item in items:
+        if item not in found:
+            found.append(item)
     return found
+
+
+def _credited_places(explainer: Explainer) -> dict[str, list[tuple[str, str]]]:
+    """For each of those the article credits, where the page shows what it credits them
+    with: (anchor, place), once each."""
+    use_of = _passage_uses(explainer)
+    places: dict[str, list[tuple[str, str]]] = {c.id: [] for c in explainer.credited}
+    for ev, _ in shown_evidence(explainer):
+        if ev.credited_to:
+            use = use_of(ev.passage)
+            place = (use.first or use.anchor, use.place)
+            if place not in places[ev.credited_to]:
+                places[ev.credited_to].append(place)
+    return places
+
+
+def actors_by_side(explainer: Explainer) -> list[tuple[str, list[Actor]]]:
+    """The actors grouped by the side they are on, in the order each side first appears;
+    those with no side last."""
+    sides: dict[str, list[Actor]] = {}
+    for actor in explainer.actors:
+        sides.setdefault(actor.side or "", []).append(actor)
+    return sorted(sides.items(), key=lambda item: item[0] == "")
 
 
 def _record_differs(explainer: Explainer):

@@ -93,6 +93,8 @@ def _hint(kind: Kind) -> str:
             return "; one of: " + ", ".join(options)
         case Date():
             return "; YYYY-MM-DD"
+        case ListOf(min_items=min_items, max_items=max_items) if min_items and max_items:
+            return f"; a list of {min_items} to {max_items}"
         case ListOf(min_items=min_items) if min_items:
             return f"; a list, at least {min_items}"
         case ListOf():

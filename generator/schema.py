@@ -75,6 +75,7 @@ class SeedName:
 class ListOf:
     item: Kind
     min_items: int = 1
+    max_items: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,15 @@ PHASE_STATUS = Choice(("proposed", "under negotiation", "pledged by one side", "
                        "agreed with conditions", "in effect", "no date set", "stalled",
                        "lapsed", "broken", "rejected"))
 QUESTION_STATUS = Choice(("open", "partly answered", "answered"))
+# What each status says at a glance, for its badge: still to happen, done, or failed; and for
+# a question, open, partly or wholly answered.
+STATUS_TONE = {
+    "proposed": "pending", "under negotiation": "pending", "no date set": "pending",
+    "pledged by one side": "partial", "agreed with conditions": "partial",
+    "agreed": "done", "in effect": "done",
+    "stalled": "failed", "lapsed": "failed", "broken": "failed", "rejected": "failed",
+    "open": "pending", "partly answered": "partial", "answered": "done",
+}
 SOURCE_KIND = Choice(("article", "official statement", "reporting", "analysis"))
 ACTOR_KIND = Choice(("person", "organization", "group"))
 VERDICT = Choice(("differs", "adds context"))
@@ -144,12 +154,12 @@ class Passage(NamedTuple):
 
     text: str
     target: str
-    block: int = -1  # index of the paragraph in Article.blocks
+    paragraph: int = -1  # index of the paragraph in Article.blocks
     start: int = 0  # offset of the first character in the paragraph's text
     end: int = 0  # offset just past the last
 
     def overlaps(self, other: Passage) -> bool:
-        return (self.block == other.block >= 0 and self.start < other.end
+        return (self.paragraph == other.paragraph >= 0 and self.start < other.end
                 and other.start < self.end)
 
 
@@ -157,6 +167,10 @@ EVIDENCE = ListOf(Reported(), 0)
 SOURCES = ListOf(Ref("sources"), 0)
 _EVIDENCE_DOC = "Passages of the article's own reporting it rests on, verbatim."
 _SOURCES_DOC = "Ids of the sources from the record it rests on."
+
+
+# A key point is read at a glance: Reuters' handbook asks for points of ten to twenty words.
+KEY_POINT_WORDS = 25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -300,6 +314,24 @@ class Source:
 
 
 @dataclass(frozen=True, kw_only=True)
+class KeyPoint:
+    text: str = spec(TEXT, f"One point a reader in a hurry needs, in at most {KEY_POINT_WORDS} "
+                     "words.")
+    evidence: tuple[Evidence, ...] = spec(EVIDENCE, _EVIDENCE_DOC, default=())
+    sources: tuple[str, ...] = spec(SOURCES, _SOURCES_DOC, default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Account:
+    by: str = spec(LINE, "Whose account it is, e.g. 'The ministry's statement'.")
+    says: str = spec(TEXT, "What it says of the matter, in its words where they are known.")
+    passage: Passage | None = spec(QuoteText(), "The article's words, when the account is the "
+                                   "article's, verbatim.", default=None)
+    sources: tuple[str, ...] = spec(SOURCES, "Ids of the sources that give this account.",
+                                    default=())
+
+
+@dataclass(frozen=True, kw_only=True)
 class Fact:
     statement: str = spec(TEXT, "One fact from the record, in the annotator's words.")
     date: datetime.date = spec(Date(), "When it happened or was said; where the sources do "
@@ -316,6 +348,9 @@ class Note:
     verdict: str = spec(VERDICT, "Whether the record differs from the passage or adds "
                         "context to it.")
     facts: tuple[Fact, ...] = spec(ListOf(Obj(Fact)), "What the record shows, one fact each.")
+    accounts: tuple[Account, ...] = spec(ListOf(Obj(Account), 0), "Two or more accounts of "
+                                         "the same thing that differ, shown side by side.",
+                                         default=())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -340,6 +375,9 @@ class Explainer:
     seed: str = spec(SeedName(), "File name of the source article in seeds/.")
     language: str = spec(LANGUAGE, "Language of the article, e.g. 'en'.")
     plan_title: str = spec(LINE, "Heading of the plan section.", default="The phased plan")
+    key_points: tuple[KeyPoint, ...] = spec(ListOf(Obj(KeyPoint), 2, 5), "Two to five points "
+                                            "a reader needs first, each resting on evidence "
+                                            "or sources.")
     actors: tuple[Actor, ...] = spec(ListOf(Obj(Actor)), "Who is involved, and their "
                                      "positions.")
     credited: tuple[Credited, ...] = spec(ListOf(Obj(Credited), 0), "Whom the article credits "
@@ -421,30 +459,58 @@ class Listing(NamedTuple):
     events_from: datetime.date
     events_to: datetime.date | None
     corrections: tuple[tuple[datetime.date, str, str], ...]  # date, kind, text
+    key_points: tuple[str, ...]
+    board: tuple[BoardStep, ...]
 
     @classmethod
     def of(cls, explainer: Explainer) -> Listing:
-        return cls(explainer.slug, explainer.title, explainer.summary, explainer.published,
-                   explainer.updated, explainer.language, explainer.file, explainer.slug_line,
-                   explainer.events_from, explainer.events_to,
-                   tuple((c.date, c.kind, c.text) for c in explainer.corrections))
+        e = explainer
+        return cls(e.slug, e.title, e.summary, e.published, e.updated, e.language, e.file,
+                   e.slug_line, e.events_from, e.events_to,
+                   tuple((c.date, c.kind, c.text) for c in e.corrections),
+                   tuple(point.text for point in e.key_points),
+                   tuple(BoardStep.of(phase, e.moment) for phase in e.plan))
 
     def to_row(self) -> tuple:
         """Plain values for the build cache's manifest (dates as day numbers)."""
         return (self.slug, self.title, self.summary, self.published.toordinal(),
                 _day(self.updated), self.language, self.file, self.slug_line,
                 self.events_from.toordinal(), _day(self.events_to),
-                tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections))
+                tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections),
+                self.key_points,
+                tuple((s.id, s.title, s.status, s.as_of.toordinal(), s.later_status,
+                       _day(s.later_date)) for s in self.board))
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
         (slug, title, summary, published, updated, language, file, slug_line, events_from,
-         events_to, corrections) = row
+         events_to, corrections, key_points, board) = row
         return cls(slug, title, summary, datetime.date.fromordinal(published),
                    _date(updated), language, file, slug_line,
                    datetime.date.fromordinal(events_from), _date(events_to),
                    tuple((datetime.date.fromordinal(d), kind, text)
-                         for d, kind, text in corrections))
+                         for d, kind, text in corrections),
+                   tuple(key_points),
+                   tuple(BoardStep(ident, title, status, datetime.date.fromordinal(as_of),
+                                   later_status, _date(later_date))
+                         for ident, title, status, as_of, later_status, later_date in board))
+
+
+class BoardStep(NamedTuple):
+    """A phase as the status board shows it: where it stood, and where it went later."""
+
+    id: str
+    title: str
+    status: str
+    as_of: datetime.date
+    later_status: str  # "" when nothing followed
+    later_date: datetime.date | None
+
+    @classmethod
+    def of(cls, phase: Phase, moment: datetime.date) -> BoardStep:
+        latest = phase.history[-1] if phase.history else None
+        return cls(phase.id, phase.title, phase.status, phase.as_of or moment,
+                   latest.status if latest else "", latest.date if latest else None)
 
 
 def _day(day: datetime.date | None) -> int:

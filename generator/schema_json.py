@@ -82,8 +82,9 @@ def _kind(kind: Kind, defs: dict[str, Any]) -> dict[str, Any]:
             return {"enum": list(options)}
         case SeedName():
             return {"type": "string", "pattern": r"^[^/\\.][^/\\]*$"}
-        case ListOf(item, min_items):
-            return {"type": "array", "items": _kind(item, defs), "minItems": min_items}
+        case ListOf(item, min_items, max_items):
+            schema = {"type": "array", "items": _kind(item, defs), "minItems": min_items}
+            return schema if max_items is None else {**schema, "maxItems": max_items}
         case Obj(cls):
             if cls.__name__ not in defs:
                 defs[cls.__name__] = {}  # placeholder first, in case of recursion

@@ -23,14 +23,17 @@ from generator.errors import ContentError, Problem
 from generator.load import SourceFile
 from generator.project import link_problem
 from generator.schema import (
+    KEY_POINT_WORDS,
     MOVED,
     RESERVED_SLUGS,
+    Account,
     Actor,
     Choice,
     Condition,
     Date,
     Evidence,
     Explainer,
+    KeyPoint,
     Kind,
     ListOf,
     Note,
@@ -208,8 +211,8 @@ def _converter(kind: Kind) -> Convert:
     match kind:
         case Obj(cls):
             return functools.partial(_mapping, cls)
-        case ListOf(item, min_items):
-            return _sequence(_converter(item), min_items)
+        case ListOf(item, min_items, max_items):
+            return _sequence(_converter(item), min_items, max_items)
         case Text(single_line=True):
             return _textual(_single_line)
         case Text():
@@ -237,7 +240,7 @@ def _mapping(cls: type, walk: _Walk, node: yaml.Node, path: str) -> Any:
     return walk.mapping(cls, node, path)
 
 
-def _sequence(item: Convert, min_items: int) -> Convert:
+def _sequence(item: Convert, min_items: int, max_items: int | None = None) -> Convert:
     def convert(walk: _Walk, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
@@ -247,6 +250,9 @@ def _sequence(item: Convert, min_items: int) -> Convert:
             return walk.problem(node, path, "expected a list ('- ' items)")
         if len(node.value) < min_items:
             return walk.problem(node, path, f"must list at least {min_items}")
+        if max_items is not None and len(node.value) > max_items:
+            return walk.problem(node, path, f"lists {len(node.value)}; at most {max_items}: "
+                                "keep the ones a reader needs first")
         values = tuple([item(walk, child, f"{path}[{i}]") for i, child in enumerate(node.value)])
         return INVALID if INVALID in values else values
 
@@ -389,6 +395,21 @@ def _quote_rule(walk: _Walk, quote: Quote, node: yaml.MappingNode, path: str) ->
     return None
 
 
+def _key_point_rule(walk: _Walk, point: KeyPoint, node: yaml.MappingNode, path: str) -> Any:
+    count = len(point.text.split())
+    if count > KEY_POINT_WORDS:
+        return walk.problem(_at(node, "text"), f"{path}.text", f"has {count} words; a key "
+                            f"point has at most {KEY_POINT_WORDS}: say one thing, briefly")
+    return _rests_on("text", "the key point")(walk, point, node, path)
+
+
+def _account_rule(walk: _Walk, account: Account, node: yaml.MappingNode, path: str) -> Any:
+    if account.passage is None and not account.sources:
+        return walk.problem(_key_at(node, "says"), f"{path}.says", "an account rests on the "
+                            "article's 'passage' or on 'sources' from the record")
+    return None
+
+
 def _note_rule(walk: _Walk, note: Note, node: yaml.MappingNode, path: str) -> Any:
     if note.verdict == "differs" and note.passage is None:
         return walk.problem(_key_at(node, "verdict"), f"{path}.passage", "a note saying the "
@@ -413,6 +434,8 @@ _RULES: dict[type, Rule] = {
     QuestionChange: _rests_on("what", "the answer"),
     Question: _rests_on("question", "the question"),
     Quote: _quote_rule,
+    KeyPoint: _key_point_rule,
+    Account: _account_rule,
     Note: _note_rule,
     Source: _source_rule,
 }
@@ -447,7 +470,7 @@ def _check_attribution(walk: _Walk, explainer: Explainer) -> None:
         speaker = actors.get(quote.speaker)
         if speaker is None:  # reported as an unknown id
             continue
-        block = walk.article.blocks[quote.words.block]
+        block = walk.article.blocks[quote.words.paragraph]
         if not art.inside_quotation(block, quote.words.start, quote.words.end):
             walk.problem(_at(node, "words"), f"{path}.words", "these words are not inside "
                          "quotation marks in the article: this is the article's own "

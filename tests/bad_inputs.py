@@ -63,6 +63,11 @@ sources:
     title: Wire report
     kind: reporting
     url: https://example.org/report
+key_points:
+  - text: Ann spoke about a truce.
+    evidence: [spoke on Tuesday about a truce]
+  - text: It would start with power plants.
+    sources: [wire]
 ---
 Ann spoke on Tuesday about a truce. \u201cIt would start with power plants,\u201d she said.
 
@@ -195,6 +200,15 @@ CASES: list[tuple[str, Transform]] = [
         "sources:\n  - id: wire"))),
     ("events after publication", sub("events_from: 2025-03-18", "events_from: 2025-03-20")),
     ("a slug the site uses itself", sub("slug: truce-call", "slug: corrections")),
+    ("a key point too long to read at a glance", sub(
+        "  - text: Ann spoke about a truce.",
+        "  - text: " + " ".join(["Ann spoke about a truce"] * 6) + ".")),
+    ("one key point only", sub(
+        "  - text: It would start with power plants.\n    sources: [wire]\n", "")),
+    ("six key points", sub("    sources: [wire]\n---", "    sources: [wire]\n" + (
+        "  - text: More.\n    sources: [wire]\n" * 4) + "---")),
+    ("a key point resting on nothing", sub(
+        "    evidence: [spoke on Tuesday about a truce]\n", "")),
     ("seed that does not exist", sub("seed: truce.txt", "seed: nope.txt")),
     ("seed outside seeds/", sub("seed: truce.txt", "seed: ../truce.txt")),
     ("body differs from the seed", sub("B agrees is unclear.", "B agrees is uncertain.")),
@@ -256,7 +270,7 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:1:1: front matter: front matter is not closed: add a line '---' between it and the article",
     ],
     "only front matter": [
-        f'{F}:50: body: the article is missing below the front matter',
+        f'{F}:55: body: the article is missing below the front matter',
     ],
     "empty front matter": [
         f'{F}:1:1: front matter: front matter is empty',
@@ -277,7 +291,7 @@ EXPECTED: dict[str, list[str]] = {
         f'{F}:11:15: file: not valid UTF-8: byte 0xff at offset 200; save the file as UTF-8',
     ],
     "file too large": [
-        f'{F}: file: file is 1,001,197 bytes; the limit is 1,000,000',
+        f'{F}: file: file is 1,001,355 bytes; the limit is 1,000,000',
     ],
     "duplicate key": [
         f'{F}:4:1: title: duplicate key (first given on line 2); keep one',
@@ -344,7 +358,7 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:12:5: actors[0].rloe: unknown field; did you mean 'role'?",
     ],
     "unknown field": [
-        f'{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, events_from, events_to, seed, language, plan_title, actors, credited, quotes, plan, questions, notes, corrections, sources',
+        f'{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, events_from, events_to, seed, language, plan_title, key_points, actors, credited, quotes, plan, questions, notes, corrections, sources',
     ],
     "key that is not a name": [
         f"{F}:8:1: front matter: key 'yes' must be a plain name",
@@ -433,6 +447,18 @@ EXPECTED: dict[str, list[str]] = {
     "a slug the site uses itself": [
         f"{F}:3:7: slug: 'corrections' is the address of one of the site's own pages; choose another slug",
     ],
+    "a key point too long to read at a glance": [
+        f'{F}:50:11: key_points[0].text: has 30 words; a key point has at most 25: say one thing, briefly',
+    ],
+    "one key point only": [
+        f'{F}:50:3: key_points: must list at least 2',
+    ],
+    "six key points": [
+        f'{F}:50:3: key_points: lists 6; at most 5: keep the ones a reader needs first',
+    ],
+    "a key point resting on nothing": [
+        f"{F}:50:5: key_points[0].text: the key point rests on nothing: cite the article's words under 'evidence' or the record under 'sources'",
+    ],
     "seed that does not exist": [
         f'{F}:6:7: seed: seeds/nope.txt does not exist',
     ],
@@ -440,10 +466,10 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:6:7: seed: '../truce.txt' must be a file name in seeds/, without folders",
     ],
     "body differs from the seed": [
-        f"{F}:54: body: differs from seeds/truce.txt: word 22 is 'uncertain.' but the seed has 'unclear.' (seed: 'Whether B agrees is unclear.')",
+        f"{F}:59: body: differs from seeds/truce.txt: word 22 is 'uncertain.' but the seed has 'unclear.' (seed: 'Whether B agrees is unclear.')",
     ],
     "body stops before the seed": [
-        f"{F}:50: body: differs from seeds/truce.txt: the article stops before the seed does; the seed goes on: 'Next steps Whether B agrees is unclear.'",
+        f"{F}:55: body: differs from seeds/truce.txt: the article stops before the seed does; the seed goes on: 'Next steps Whether B agrees is unclear.'",
     ],
     "anchor and alias": [
         f"{F}:4:10: front matter: anchor '&s' is not allowed (1 alias uses it); write the text out in full",
@@ -463,7 +489,7 @@ EXPECTED: dict[str, list[str]] = {
         f'{F}:2:8: title: unsupported YAML tag tag:yaml.org,2002:binary',
     ],
     "too many brackets": [
-        f"{F}:54: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
+        f"{F}:59: body: paragraph has 300 unescaped '['; write them as '\\[' (the limit is 200)",
     ],
     "terminal escapes in a title": [
         f'{F}:2:8: title: control character U+001B (ESCAPE) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
@@ -481,11 +507,11 @@ EXPECTED: dict[str, list[str]] = {
         f'{F}:13:11: actors[0].side: control character U+000D (CARRIAGE RETURN) is not allowed (in double quotes, YAML makes one of an escape such as \\e or \\x1b); delete it',
     ],
     "control character in the article": [
-        f'{F}:54:9: body: control character U+001B (ESCAPE) is not allowed; delete it (and from the seed, if it is there too)',
+        f'{F}:59:9: body: control character U+001B (ESCAPE) is not allowed; delete it (and from the seed, if it is there too)',
     ],
     "Markdown's own markers in the article": [
-        f'{F}:54:9: body: control character U+0002 (START OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
-        f'{F}:54:11: body: control character U+0003 (END OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
+        f'{F}:59:9: body: control character U+0002 (START OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
+        f'{F}:59:11: body: control character U+0003 (END OF TEXT) is not allowed; delete it (and from the seed, if it is there too)',
     ],
     "line separator in a plain value": [
         f'{F}:4:21: front matter: U+2028 (LINE SEPARATOR) is not allowed: YAML reads it as a line break where an editor shows none; replace it with a space',
@@ -512,12 +538,12 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:12:21: actors[0].role: the value ends at 'President': YAML reads '#1 of A' as a comment; put the whole value in quotes (or, for a comment, leave two spaces before '#')",
     ],
     "list nested too deep": [
-        f'{F}:54: body: nested 700 levels deep (lists, quotes or indentation); the limit is 32',
+        f'{F}:59: body: nested 700 levels deep (lists, quotes or indentation); the limit is 32',
     ],
     "indented list nested too deep": [
-        f'{F}:86: body: nested 33 levels deep (lists, quotes or indentation); the limit is 32',
+        f'{F}:91: body: nested 33 levels deep (lists, quotes or indentation); the limit is 32',
     ],
     "quotes nested too deep": [
-        f'{F}:54: body: nested 100 levels deep (lists, quotes or indentation); the limit is 32',
+        f'{F}:59: body: nested 100 levels deep (lists, quotes or indentation); the limit is 32',
     ],
 }

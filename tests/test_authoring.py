@@ -56,8 +56,8 @@ def test_new_writes_article_and_skeleton_that_check_then_explains(tmp_path, caps
         "## Talks on Land and Energy Infrastructure", "## Zelenskyy’s Response"]
     front = front_matter_as_editor_sees_it(text)
     assert set(front) == {"title", "slug", "summary", "published", "events_from", "seed",
-                          "language", "actors", "credited", "quotes", "plan", "questions",
-                          "notes", "corrections", "sources"}
+                          "language", "key_points", "actors", "credited", "quotes", "plan",
+                          "questions", "notes", "corrections", "sources"}
     for field in ("updated", "events_to", "plan_title", "position", "side", "publisher",
                   "url", "note"):
         assert f"# {field}:" in text, field  # optional fields are offered, commented out
@@ -76,6 +76,8 @@ def test_filled_in_skeleton_passes_check(tmp_path, capsys):
     # Each placeholder in file order: the explainer, an actor, a phase, a question, a source.
     for field, value in [("title", "A call"), ("summary", "Two presidents spoke."),
                          ("published", "2025-03-19"), ("events_from", "2025-03-18"),
+                         ("text", "Two presidents spoke by phone."),
+                         ("evidence", "[lengthy phone call]"),
                          ("id", "trump"), ("name", "Donald Trump"), ("role", "President"),
                          ("evidence", "[lengthy phone call]"),
                          ("id", "truce"), ("title", "Truce"), ("what", "A truce"),
@@ -88,6 +90,10 @@ def test_filled_in_skeleton_passes_check(tmp_path, capsys):
         at = next(i for i, line in enumerate(filled) if placeholder in line
                   and not line.lstrip().startswith("#"))
         filled[at] = filled[at].replace(placeholder, f"{field}: {value}")
+    # The skeleton offers one key point of the two to five an explainer needs.
+    at = filled.index("key_points:")
+    filled[at + 1:at + 1] = ["  - text: They spoke on Tuesday.",
+                             "    evidence: [phone call on Tuesday]"]
     # A source has a title or, like this one, a description: offered commented out.
     at = max(i for i, line in enumerate(filled) if line.strip() == "# description:")
     filled[at] = filled[at].replace("# description:", "description: The article")

@@ -51,15 +51,20 @@ def test_page_has_language_title_description_and_one_h1(story, annotation):
 
 def test_sections_appear_in_reading_order_with_headings(story):
     ids = [s["id"] for s in story.select("main section")]
-    assert ids == ["what-happened", "actors", "credited", "plan", "questions", "context",
-                   "corrections", "sources", "article"]
+    assert ids == ["key-points", "where-it-stands", "actors", "credited", "plan", "questions",
+                   "article", "context", "corrections", "sources"]
     for section in story.select("main section"):
         assert section.find("h2"), section["id"]
 
 
 def test_actors_section_lists_every_actor_in_order(story, annotation):
-    names = texts(story.select("#actors .actor > h3"))
-    assert names == [a["name"] for a in annotation["actors"]]
+    names = texts(story.select("#actors .actor .actor-name"))
+    sides = list(dict.fromkeys(a.get("side", "") for a in annotation["actors"]))
+    sides.sort(key=lambda side: side == "")  # those with no side last
+    assert names == [a["name"] for side in sides for a in annotation["actors"]
+                     if a.get("side", "") == side]
+    headings = texts(story.select("#actors .side-title"))
+    assert headings == [side or "Others" for side in sides]
     for actor in annotation["actors"]:
         item = story.find(id=f"actor-{actor['id']}")
         if "position" in actor:
@@ -178,8 +183,11 @@ def test_every_internal_link_and_fragment_resolves(built, page):
 
 def test_index_lists_each_explainer_with_a_relative_link(built, page):
     index = page(built.out_dir / "index.html")
-    links = index.select(".explainer-list a")
+    links = index.select(".explainer-list h2 a")
     assert [a["href"] for a in links] == [f"{FIRST_STORY}/index.html"]
+    steps = index.select(".explainer-list .board .step-title")
+    assert [a["href"] for a in steps] == [f"{FIRST_STORY}/index.html#phase-{p}"
+                                          for p in ("energy-truce", "black-sea", "full-ceasefire")]
     assert index.html["lang"] and index.title.get_text() and len(index.find_all("h1")) == 1
 
 

@@ -255,7 +255,8 @@ def test_a_failed_parallel_build_leaves_the_previous_site_and_no_half_written_on
     project = Project.at(root)
     build(project, options=BuildOptions(jobs=2))
     before = tree_hash(project.out_dir)
-    _replace(project.templates_dir / "partials" / "summary.html", "<section", "<section ")
+    _replace(project.templates_dir / "partials" / "summary.html", '<p class="summary">',
+             '<p class="summary" >')
     bad = root / "content" / "story-00029.md"
     bad.write_text(bad.read_text().replace("status: proposed", "status: maybe", 1))
     with pytest.raises(ContentError):

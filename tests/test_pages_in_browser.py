@@ -170,19 +170,21 @@ def test_keyboard_reaches_every_link_with_a_visible_focus_ring(site, browser):
     assert first == "Skip to the content"
     assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0, \
         "the skip link shows when focused"
-    links = page.locator("a[href]").count()
+    # Every link a reader can see, and the summary that unfolds each folded list.
+    focusable = "a[href]:not(details:not([open]) > :not(summary) a), summary"
+    links = page.locator(focusable).count()
     reached, without_ring = set(), []
     for _ in range(links):
-        info = page.evaluate("""() => {
+        info = page.evaluate("""(focusable) => {
             const el = document.activeElement, style = getComputedStyle(el);
-            return {key: [...document.querySelectorAll('a[href]')].indexOf(el),
+            return {key: [...document.querySelectorAll(focusable)].indexOf(el),
                     ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'};
-        }""")
+        }""", focusable)
         reached.add(info["key"])
         if not info["ring"]:
             without_ring.append(info["key"])
         page.keyboard.press("Tab")
-    assert reached == set(range(links)), "every link is reachable by Tab"
+    assert reached == set(range(links)), "every visible link and summary is reachable by Tab"
     assert without_ring == []
     page.goto(base + PAGES["explainer"])
     page.keyboard.press("Tab")
@@ -194,8 +196,8 @@ def test_keyboard_reaches_every_link_with_a_visible_focus_ring(site, browser):
 def test_page_is_complete_without_javascript(site, browser):
     _, base = site
     page, problems = open_page(browser, base + PAGES["explainer"], javascript=False)
-    for section in ("what-happened", "actors", "plan", "questions", "context", "sources",
-                    "article"):
+    for section in ("key-points", "where-it-stands", "actors", "plan", "questions", "context",
+                    "sources", "article"):
         assert page.locator(f"#{section}").is_visible()
     assert page.locator("a.quote").count() > 20
     assert problems == []
@@ -284,3 +286,65 @@ def test_social_metadata_describes_each_page(site):
     assert meta("og:description") == meta("description")
     assert meta("twitter:card") == "summary"
     assert soup.find("link", rel="icon")["href"] == "../static/favicon.svg"
+
+
+def _top(page, selector: str) -> float:
+    return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top"
+                         " + scrollY")
+
+
+def _bottom(page, selector: str) -> float:
+    return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect()"
+                         ".bottom + scrollY")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_first_screen_says_what_happened_and_where_it_stands(site, browser, width, scheme):
+    _, base = site
+    page, _ = open_page(browser, base + PAGES["explainer"], width=width, scheme=scheme)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"first-screen-{width}-{scheme}.png"))
+    if width == 1280:
+        assert _bottom(page, "#key-points") <= 900, "the key points are in the first screen"
+        for n in range(page.locator("#where-it-stands .step").count()):
+            assert _bottom(page, f"#where-it-stands .step:nth-child({n + 1})") <= 1800
+        assert _top(page, "#article") <= 4500, "the source article is not far below"
+    page.context.close()
+
+
+def test_status_badges_differ_by_colour_shape_and_sign(site, browser):
+    _, base = site
+    page, _ = open_page(browser, base + PAGES["explainer"])
+    looks = page.evaluate("""() => [...document.querySelectorAll('#where-it-stands .status')]
+        .map(el => { const s = getComputedStyle(el), b = getComputedStyle(el, '::before');
+                     return [el.textContent, s.backgroundColor, s.borderTopStyle, b.content]; })""")
+    by_status = {text: tuple(look) for text, *look in looks}
+    assert set(by_status) == {"agreed", "lapsed", "proposed", "agreed with conditions"}
+    tones = {by_status["agreed"], by_status["lapsed"], by_status["proposed"],
+             by_status["agreed with conditions"]}
+    assert len({colour for colour, _, _ in tones}) == 4, "four colours"
+    assert len({sign for _, _, sign in tones}) == 4, "four signs, not colour alone"
+    assert len({border for _, border, _ in tones}) >= 3, "borders of three shapes"
+    page.context.close()
+
+
+def test_differing_accounts_stand_side_by_side(site, browser):
+    _, base = site
+    page, _ = open_page(browser, base + PAGES["explainer"])
+    page.locator("#note-kremlin-condition").evaluate("el => el.closest('details').open = true")
+    tops = page.evaluate("""() => [...document.querySelectorAll(
+        '#note-kremlin-condition .account')].map(el => el.getBoundingClientRect().top)""")
+    assert len(tops) == 2 and tops[0] == tops[1]
+    page.context.close()
+
+
+def test_printed_page_unfolds_everything_and_drops_navigation(site, browser):
+    _, base = site
+    page, _ = open_page(browser, base + PAGES["explainer"])
+    page.emulate_media(media="print")
+    assert page.locator(".toc").is_hidden() and page.locator(".site-header").is_hidden()
+    folded = page.locator("details:not([open]) .evidence li").first
+    assert folded.is_visible(), "a folded list is printed"
+    page.pdf(path=str(SCREENSHOTS / "explainer-print.pdf"))
+    page.context.close()

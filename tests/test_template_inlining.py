@@ -106,8 +106,8 @@ def test_every_partial_of_an_explainer_page_is_inlined():
     env = make_environment(REPO / "templates")
     source = env.loader.get_source(env, "explainer.html")[0]
     assert "{% include" not in source
-    # support.html in actors, phases, conditions, questions and both histories; credited.html
-    assert source.count('<ul class="evidence">') == 7
+    # support.html in actors, phases, conditions and questions
+    assert source.count('<ul class="evidence">') == 4
 
 
 @pytest.mark.parametrize(("template", "below"), [

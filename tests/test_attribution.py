@@ -233,9 +233,9 @@ def test_the_articles_own_quotation_marks_show_as_nested_marks(story):
 
 def test_the_header_dates_the_events_beside_publication_and_update(story, annotation):
     dates = " ".join(story.select_one(".explainer-header .dates").get_text(" ").split())
-    assert dates.startswith("Events of 17\u201318 March 2025 · Published 27 November 2026")
+    assert dates.startswith("Events of 16\u201318 March 2025 · Published 27 November 2026")
     assert "Updated 2 December 2026" in dates
-    assert annotation["events_from"].isoformat() == "2025-03-17"
+    assert annotation["events_from"].isoformat() == "2025-03-16"
 
 
 def test_each_status_says_as_of_when_and_shows_what_followed(story, annotation):

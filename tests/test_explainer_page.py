@@ -51,8 +51,8 @@ def test_page_has_language_title_description_and_one_h1(story, annotation):
 
 def test_sections_appear_in_reading_order_with_headings(story):
     ids = [s["id"] for s in story.select("main section")]
-    assert ids == ["key-points", "where-it-stands", "actors", "credited", "plan", "questions",
-                   "article", "context", "corrections", "sources"]
+    assert ids == ["key-points", "where-it-stands", "actors", "plan", "questions", "article",
+                   "credited", "context", "corrections", "sources"]
     for section in story.select("main section"):
         assert section.find("h2"), section["id"]
 

@@ -122,7 +122,7 @@ def test_the_home_page_shows_dates_key_points_and_the_board(built, annotation):
     home = BeautifulSoup((built.out_dir / "index.html").read_text(encoding="utf-8"),
                          "html.parser")
     entry = home.select_one(".explainer-list > li")
-    assert entry.select_one(".dates").get_text().startswith("Events of 17\u201318 March 2025")
+    assert entry.select_one(".dates").get_text().startswith("Events of 16\u201318 March 2025")
     assert [" ".join(li.get_text().split()) for li in entry.select(".listing-points li")] == \
         [" ".join(p["text"].split()) for p in annotation["key_points"]]
     assert [s.select_one(".status").get_text() for s in entry.select(".board .step")] == \

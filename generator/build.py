@@ -46,6 +46,7 @@ from generator.render import (
     render_explainer,
     render_index,
     render_listing_item,
+    story_files,
 )
 from generator.schema import Explainer, Listing, Settings
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
@@ -344,6 +345,7 @@ def build(project: Project, base_url: str | None = None,
         files.update(tools.fixed_files(settings))
         files.update(tools.listing_files(listings, settings))
         files.update(corrections_files(env, listings, settings))
+        files.update(story_files(env, listings, settings))
         files = dict(sorted(files.items()))
 
         staged = None

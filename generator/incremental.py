@@ -26,6 +26,7 @@ from generator.render import (
     render_explainer,
     render_index,
     render_listing_item,
+    story_files,
 )
 from generator.schema import Explainer, Listing, Settings
 
@@ -131,6 +132,7 @@ class IncrementalSite:
                          if not path.endswith("/index.html") and path != "index.html")
         files.update(listing_files(env, listings, settings))
         files.update(corrections_files(env, listings, settings))
+        files.update(story_files(env, listings, settings))
         count = 1
         for explainer in explainers:
             path = page_path(explainer)

@@ -22,7 +22,6 @@ from generator.project import link_problem
 from generator.schema import (
     STATUS_TONE,
     Actor,
-    BoardStep,
     Evidence,
     Explainer,
     Listing,
@@ -129,11 +128,128 @@ def render_index(env: jinja2.Environment, listings: Sequence[Listing],
     """The home page; `items` holds render_listing_item's HTML for each listing's slug. The
     template gets them joined in order as `entries`, and the listings as `explainers`."""
     ordered = index_order(listings)
-    entries = Markup("".join(items[listing.slug] for listing in ordered))
+    stories = {story.id: story for story in stories_of(listings)}
+    groups: dict[str, list[Listing]] = {}
+    for listing in ordered:  # a story where its newest explainer is, its explainers together
+        groups.setdefault(listing.story or f"/{listing.slug}", []).append(listing)
+    shown = [(stories.get(key), Markup("".join(items[e.slug] for e in members)))
+             for key, members in groups.items()]
     with template_problems(env):
         return _render(env, "index.html", settings, root="", explainers=ordered,
-                       entries=entries, lang=settings.language,
+                       groups=shown, lang=settings.language,
                        canonical=page_url(settings, "index.html"))
+
+
+class StoryStep(NamedTuple):
+    """One dated status of a phase on a story page, and the explainer that gives it."""
+
+    date: datetime.date
+    status: str
+    what: str
+    sources: tuple[tuple[str, str], ...]
+    explainer: Listing
+
+
+class StoryPhase(NamedTuple):
+    id: str
+    title: str
+    steps: tuple[StoryStep, ...]  # oldest first
+
+    @property
+    def latest(self) -> StoryStep:
+        return self.steps[-1]
+
+
+class Story(NamedTuple):
+    """The explainers of one developing story, and what they say across them."""
+
+    id: str
+    title: str
+    explainers: tuple[Listing, ...]  # in the order of the events they report
+    phases: tuple[StoryPhase, ...]
+    timeline: tuple[tuple[datetime.date, str, Listing], ...]  # date, what, told by
+
+    @property
+    def newest(self) -> Listing:
+        return max(self.explainers, key=lambda e: (e.last_change, e.published, e.slug))
+
+    @property
+    def developing(self) -> bool:
+        return self.newest.developing
+
+    @property
+    def last_change(self) -> datetime.date:
+        return max(e.last_change for e in self.explainers)
+
+
+def stories_of(listings: Sequence[Listing]) -> list[Story]:
+    """Each story the explainers belong to: its phases matched by id across explainers, each
+    phase's statuses in the order of their dates, and the dated events of all of them."""
+    members: dict[str, list[Listing]] = {}
+    for listing in sorted(listings, key=lambda e: (e.events_from, e.published, e.slug)):
+        if listing.story:
+            members.setdefault(listing.story, []).append(listing)
+    return [_story(ident, tuple(found)) for ident, found in sorted(members.items())]
+
+
+def _story(ident: str, explainers: tuple[Listing, ...]) -> Story:
+    steps: dict[str, list[StoryStep]] = {}
+    titles: dict[str, str] = {}
+    timeline: list[tuple[datetime.date, str, Listing]] = []
+    for e in explainers:
+        timeline.append((e.events_from, f"The events reported in \u201c{e.title}\u201d begin", e))
+        for phase in e.phases:
+            titles[phase.id] = phase.title  # the latest explainer's name for it
+            found = steps.setdefault(phase.id, [])
+            for step in (StoryStep(phase.as_of, phase.status, "", phase.sources, e),
+                         *(StoryStep(c.date, c.status, c.what, c.sources, e)
+                           for c in phase.history)):
+                if not any((s.date, s.status, s.what) == (step.date, step.status, step.what)
+                           for s in found):
+                    found.append(step)
+    phases = tuple(StoryPhase(pid, titles[pid], tuple(sorted(found, key=lambda s: s.date)))
+                   for pid, found in steps.items())
+    for phase in phases:
+        for step in phase.steps:
+            text = f"{phase.title}: {step.status}" + (f". {step.what}" if step.what else "")
+            timeline.append((step.date, text, step.explainer))
+    title = next((e.story_title for e in sorted(explainers, key=lambda e: e.last_change,
+                                                reverse=True) if e.story_title), None)
+    story = Story(ident, "", explainers, phases,
+                  tuple(sorted(timeline, key=lambda entry: entry[0])))
+    return story._replace(title=title or story.newest.title)
+
+
+def story_files(env: jinja2.Environment, listings: Sequence[Listing],
+                settings: Settings) -> dict[str, bytes]:
+    """A page for each story, at stories/<id>/index.html."""
+    files = {}
+    with template_problems(env):
+        for story in stories_of(listings):
+            path = f"stories/{story.id}/index.html"
+            files[path] = _render(env, "story.html", settings, root="../../", story=story,
+                                  lang=story.newest.language, canonical=page_url(settings, path),
+                                  number={e.slug: n for n, e in enumerate(story.explainers, 1)},
+                                  json_ld=json_ld(story_json_ld(story, settings)))
+    return files
+
+
+def story_json_ld(story: Story, settings: Settings) -> dict:
+    """schema.org: a LiveBlogPosting while the story develops, a CollectionPage after."""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting" if story.developing else "CollectionPage",
+        "headline" if story.developing else "name": story.title,
+        "dateModified": story.last_change.isoformat(),
+        "hasPart": [{"@type": "NewsArticle", "headline": e.title,
+                     "datePublished": e.published.isoformat(),
+                     **({"url": page_url(settings, page_path(e))} if settings.base_url else {})}
+                    for e in story.explainers],
+    }
+    url = page_url(settings, f"stories/{story.id}/index.html")
+    if url:
+        data["url"] = url
+    return data
 
 
 def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Settings) -> bytes:
@@ -153,7 +269,7 @@ def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Se
             differing=_differing(e),
             source_number={s.id: n for n, s in enumerate(e.sources, 1)},
             credited_places=_credited_places(e),
-            board=[BoardStep.of(phase, e.moment) for phase in e.plan],
+            board=Listing.of(e).board,
             sides=actors_by_side(e),
             article_html=Markup(e.article.html if e.article else ""),
             json_ld=json_ld(news_article(e, settings)),
@@ -442,6 +558,8 @@ def _render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
     # Plain strings, formatted here: the sitemap's loop runs once per explainer.
     entries = [(page_url(settings, "index.html"), ""),
                (page_url(settings, "corrections/index.html"), "")] + [
+        (page_url(settings, f"stories/{story.id}/index.html"), story.last_change.isoformat())
+        for story in stories_of(ordered)] + [
         (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
         for e in ordered]
     with template_problems(env):

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from generator.schema import Choice, Date, Explainer, Kind, ListOf, Obj, SeedName, fields_of
+from generator.schema import Choice, Date, Explainer, Flag, Kind, ListOf, Obj, SeedName, fields_of
 
 _SENTENCE_END = tuple(".!?,;:…\"”’')]")
 _MAX_HEADING_WORDS = 12
@@ -101,6 +101,8 @@ def _hint(kind: Kind) -> str:
             return "; a list"
         case SeedName():
             return "; a file in seeds/"
+        case Flag():
+            return "; true or false"
     return ""
 
 

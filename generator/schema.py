@@ -72,6 +72,11 @@ class SeedName:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """true or false."""
+
+
+@dataclass(frozen=True)
 class ListOf:
     item: Kind
     min_items: int = 1
@@ -83,8 +88,8 @@ class Obj:
     cls: type
 
 
-Kind = (Text | Pattern | Url | Date | Choice | QuoteText | Reported | Ref | SeedName | ListOf
-        | Obj)
+Kind = (Text | Pattern | Url | Date | Choice | QuoteText | Reported | Ref | SeedName | Flag
+        | ListOf | Obj)
 
 TEXT = Text()
 LINE = Text(single_line=True)
@@ -118,7 +123,7 @@ ACTOR_KIND = Choice(("person", "organization", "group"))
 VERDICT = Choice(("differs", "adds context"))
 CORRECTION_KIND = Choice(("correction", "clarification", "update"))
 # Slugs the site uses for its own pages.
-RESERVED_SLUGS = frozenset({"static", "corrections"})
+RESERVED_SLUGS = frozenset({"static", "corrections", "stories"})
 
 
 def spec(kind: Kind, doc: str, **kwargs: Any) -> Any:
@@ -374,6 +379,12 @@ class Explainer:
                                            "days.", default=None)
     seed: str = spec(SeedName(), "File name of the source article in seeds/.")
     language: str = spec(LANGUAGE, "Language of the article, e.g. 'en'.")
+    story: str | None = spec(ID, "Id shared by the explainers of one developing story; they "
+                             "get a story page at stories/<story>/.", default=None)
+    story_title: str | None = spec(LINE, "Name of the story; the newest explainer's is "
+                                   "shown on the story page.", default=None)
+    developing: bool = spec(Flag(), "true while the story is still developing.",
+                            default=False)
     plan_title: str = spec(LINE, "Heading of the plan section.", default="The phased plan")
     key_points: tuple[KeyPoint, ...] = spec(ListOf(Obj(KeyPoint), 2, 5), "Two to five points "
                                             "a reader needs first, each resting on evidence "
@@ -442,11 +453,72 @@ class Settings:
                                      "CNAME.", default=None)
 
 
+class ChangeRecord(NamedTuple):
+    """A later change of a phase's status, as other pages show it."""
+
+    date: datetime.date
+    status: str
+    what: str
+    sources: tuple[tuple[str, str], ...]  # (id, label) of each source it cites
+
+
+class PhaseRecord(NamedTuple):
+    """A phase as pages other than its explainer's show it: where it stood as of when, what
+    it rests on, and what followed."""
+
+    id: str
+    title: str
+    status: str
+    as_of: datetime.date
+    sources: tuple[tuple[str, str], ...]
+    history: tuple[ChangeRecord, ...]
+
+    @classmethod
+    def of(cls, phase: Phase, moment: datetime.date, labels: dict[str, str]) -> PhaseRecord:
+        return cls(phase.id, phase.title, phase.status, phase.as_of or moment,
+                   tuple((s, labels[s]) for s in phase.sources),
+                   tuple(ChangeRecord(c.date, c.status, c.what,
+                                      tuple((s, labels[s]) for s in c.sources))
+                         for c in phase.history))
+
+    def to_row(self) -> tuple:
+        return (self.id, self.title, self.status, self.as_of.toordinal(), self.sources,
+                tuple((c.date.toordinal(), c.status, c.what, c.sources)
+                      for c in self.history))
+
+    @classmethod
+    def from_row(cls, row: tuple) -> PhaseRecord:
+        ident, title, status, as_of, sources, history = row
+        return cls(ident, title, status, datetime.date.fromordinal(as_of),
+                   tuple(tuple(s) for s in sources),
+                   tuple(ChangeRecord(datetime.date.fromordinal(d), st, what,
+                                      tuple(tuple(s) for s in srcs))
+                         for d, st, what, srcs in history))
+
+
+class BoardStep(NamedTuple):
+    """A phase as a status board shows it: where it stood, and where it went later."""
+
+    id: str
+    title: str
+    status: str
+    as_of: datetime.date
+    later_status: str  # "" when nothing followed
+    later_date: datetime.date | None
+
+    @classmethod
+    def of(cls, phase: PhaseRecord) -> BoardStep:
+        latest = phase.history[-1] if phase.history else None
+        return cls(phase.id, phase.title, phase.status, phase.as_of,
+                   latest.status if latest else "", latest.date if latest else None)
+
+
 class Listing(NamedTuple):
-    """What the home page, the feed, the sitemap and the corrections page show of an
-    explainer; small enough for the build cache to keep, so an unchanged file is never read
-    again to list it. A named tuple: a build of thousands of explainers makes one per file
-    from the cache, and a frozen dataclass is several times slower to make."""
+    """What pages other than an explainer's own show of it: the home page, the feed, the
+    sitemap, the corrections page and its story's page. Small enough for the build cache to
+    keep, so an unchanged file is never read again to list it. A named tuple: a build of
+    thousands of explainers makes one per file from the cache, and a frozen dataclass is
+    several times slower to make."""
 
     slug: str
     title: str
@@ -460,16 +532,29 @@ class Listing(NamedTuple):
     events_to: datetime.date | None
     corrections: tuple[tuple[datetime.date, str, str], ...]  # date, kind, text
     key_points: tuple[str, ...]
-    board: tuple[BoardStep, ...]
+    phases: tuple[PhaseRecord, ...]
+    story: str | None
+    story_title: str | None
+    developing: bool
 
     @classmethod
     def of(cls, explainer: Explainer) -> Listing:
         e = explainer
+        labels = {s.id: s.label for s in e.sources}
         return cls(e.slug, e.title, e.summary, e.published, e.updated, e.language, e.file,
                    e.slug_line, e.events_from, e.events_to,
                    tuple((c.date, c.kind, c.text) for c in e.corrections),
                    tuple(point.text for point in e.key_points),
-                   tuple(BoardStep.of(phase, e.moment) for phase in e.plan))
+                   tuple(PhaseRecord.of(phase, e.moment, labels) for phase in e.plan),
+                   e.story, e.story_title, e.developing)
+
+    @property
+    def board(self) -> tuple[BoardStep, ...]:
+        return tuple(BoardStep.of(phase) for phase in self.phases)
+
+    @property
+    def last_change(self) -> datetime.date:
+        return self.updated or self.published
 
     def to_row(self) -> tuple:
         """Plain values for the build cache's manifest (dates as day numbers)."""
@@ -477,40 +562,20 @@ class Listing(NamedTuple):
                 _day(self.updated), self.language, self.file, self.slug_line,
                 self.events_from.toordinal(), _day(self.events_to),
                 tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections),
-                self.key_points,
-                tuple((s.id, s.title, s.status, s.as_of.toordinal(), s.later_status,
-                       _day(s.later_date)) for s in self.board))
+                self.key_points, tuple(p.to_row() for p in self.phases), self.story or "",
+                self.story_title or "", self.developing)
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
         (slug, title, summary, published, updated, language, file, slug_line, events_from,
-         events_to, corrections, key_points, board) = row
+         events_to, corrections, key_points, phases, story, story_title, developing) = row
         return cls(slug, title, summary, datetime.date.fromordinal(published),
                    _date(updated), language, file, slug_line,
                    datetime.date.fromordinal(events_from), _date(events_to),
                    tuple((datetime.date.fromordinal(d), kind, text)
                          for d, kind, text in corrections),
-                   tuple(key_points),
-                   tuple(BoardStep(ident, title, status, datetime.date.fromordinal(as_of),
-                                   later_status, _date(later_date))
-                         for ident, title, status, as_of, later_status, later_date in board))
-
-
-class BoardStep(NamedTuple):
-    """A phase as the status board shows it: where it stood, and where it went later."""
-
-    id: str
-    title: str
-    status: str
-    as_of: datetime.date
-    later_status: str  # "" when nothing followed
-    later_date: datetime.date | None
-
-    @classmethod
-    def of(cls, phase: Phase, moment: datetime.date) -> BoardStep:
-        latest = phase.history[-1] if phase.history else None
-        return cls(phase.id, phase.title, phase.status, phase.as_of or moment,
-                   latest.status if latest else "", latest.date if latest else None)
+                   tuple(key_points), tuple(PhaseRecord.from_row(p) for p in phases),
+                   story or None, story_title or None, developing)
 
 
 def _day(day: datetime.date | None) -> int:

@@ -15,6 +15,7 @@ from generator.schema import (
     Date,
     Evidence,
     Explainer,
+    Flag,
     Kind,
     ListOf,
     Obj,
@@ -82,6 +83,8 @@ def _kind(kind: Kind, defs: dict[str, Any]) -> dict[str, Any]:
             return {"enum": list(options)}
         case SeedName():
             return {"type": "string", "pattern": r"^[^/\\.][^/\\]*$"}
+        case Flag():
+            return {"type": "boolean"}
         case ListOf(item, min_items, max_items):
             schema = {"type": "array", "items": _kind(item, defs), "minItems": min_items}
             return schema if max_items is None else {**schema, "maxItems": max_items}

@@ -33,6 +33,7 @@ from generator.schema import (
     Date,
     Evidence,
     Explainer,
+    Flag,
     KeyPoint,
     Kind,
     ListOf,
@@ -233,6 +234,8 @@ def _converter(kind: Kind) -> Convert:
             return _textual(functools.partial(_ref, collection))
         case SeedName():
             return _textual(_seed_name)
+        case Flag():
+            return _flag
     raise TypeError(f"unknown kind {kind!r}")  # a bug in schema.py, not a user mistake
 
 
@@ -351,6 +354,12 @@ def _reported(walk: _Walk, node: yaml.Node, path: str) -> Any:
 def _ref(collection: str, walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:
     walk.refs.append((collection, text, node, path))
     return text
+
+
+def _flag(walk: _Walk, node: yaml.Node, path: str) -> Any:
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on", "y")
+    return walk.problem(node, path, "expected true or false")
 
 
 def _seed_name(walk: _Walk, text: str, node: yaml.Node, path: str) -> Any:

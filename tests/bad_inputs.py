@@ -358,7 +358,7 @@ EXPECTED: dict[str, list[str]] = {
         f"{F}:12:5: actors[0].rloe: unknown field; did you mean 'role'?",
     ],
     "unknown field": [
-        f'{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, events_from, events_to, seed, language, plan_title, key_points, actors, credited, quotes, plan, questions, notes, corrections, sources',
+        f'{F}:8:1: colour: unknown field; the fields here are title, slug, summary, published, updated, events_from, events_to, seed, language, story, story_title, developing, plan_title, key_points, actors, credited, quotes, plan, questions, notes, corrections, sources',
     ],
     "key that is not a name": [
         f"{F}:8:1: front matter: key 'yes' must be a plain name",

@@ -33,11 +33,11 @@ def test_every_count_in_a_summary_agrees_with_its_noun(project, capsys):
     path.write_text(path.read_text().replace('title: "', 'title: "New: ', 1))
     assert main(["build", "--root", str(project.root)]) == 0
     lines = capsys.readouterr().out.strip().split("\n")
-    assert lines[0].startswith("Built 1 explainer (11 files) into site/: 1 page rendered, 11 ")
-    # The page and the home page changed, and the feed, the corrections page and its feed,
-    # which show titles; not the sitemap.
-    assert lines[1] == ("Built 1 explainer (11 files) into site/: 1 page rendered, "
-                        "5 files written, 0 removed.")
+    assert lines[0].startswith("Built 1 explainer (12 files) into site/: 1 page rendered, 12 ")
+    # The page and the home page changed, and the feed, the corrections page and its feed
+    # and the story page, which show titles; not the sitemap.
+    assert lines[1] == ("Built 1 explainer (12 files) into site/: 1 page rendered, "
+                        "6 files written, 0 removed.")
     assert not re.search(r"\b1 (files|pages|explainers|problems)\b", "\n".join(lines))
 
 

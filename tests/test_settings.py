@@ -45,6 +45,7 @@ def test_settings_name_the_site_and_give_absolute_addresses(project, page):
     locations = [url.findtext(f"{SITEMAP}loc") for url in sitemap]
     assert locations == ["https://desk.github.io/explainers/",
                          "https://desk.github.io/explainers/corrections/",
+                         "https://desk.github.io/explainers/stories/ukraine-ceasefire-talks/",
                          f"https://desk.github.io/explainers/{FIRST_STORY}/"]
     robots = (project.out_dir / "robots.txt").read_text()
     assert "Sitemap: https://desk.github.io/explainers/sitemap.xml" in robots

@@ -26,6 +26,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = Path(os.environ.get("EXPLAINER_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
 PAGES = {"index": "", "explainer": f"{FIRST_STORY}/", "corrections": "corrections/",
+         "story": "stories/ukraine-ceasefire-talks/",
          "not-found": "no/such/page/"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 

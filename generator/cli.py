@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import shutil
 import sys
@@ -18,6 +19,7 @@ from generator.build import (
     require_content_folder,
 )
 from generator.errors import ContentError, counted, printable, report
+from generator.lint import stale_developing
 from generator.project import Project
 from generator.publish import PublishError, publish
 from generator.scaffold import new_content
@@ -125,8 +127,11 @@ def _shown(project: Project, path: Path) -> str:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    count = len(check(project).explainers)
-    print(f"{counted(count, 'explainer')} checked: no problems.")
+    explainers = check(project).explainers
+    print(f"{counted(len(explainers), 'explainer')} checked: no problems.")
+    if args.stale_after is not None:
+        for line in stale_developing(explainers, datetime.date.today(), args.stale_after):
+            print(f"warning: {line}", file=sys.stderr)
     return 0
 
 
@@ -256,6 +261,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_build)
 
     p = command("check", "check all content without writing anything")
+    p.add_argument("--stale-after", type=_count, metavar="DAYS",
+                   help="also warn about explainers marked developing that have not been "
+                   "updated for more than DAYS days")
     p.set_defaults(run=_check)
 
     p = command("new", "start content/<slug>.md from a source article")

@@ -3,6 +3,8 @@ statuses across them, a timeline and the explainers in order; the home page grou
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -10,8 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.build import build
+from generator.build import build, check
 from generator.cli import main
+from generator.lint import stale_developing
 from generator.project import Project
 from generator.scaffold import article_markdown
 from tests.conftest import FIRST_STORY, REPO
@@ -145,3 +148,23 @@ def test_the_real_story_has_a_story_page_with_its_dated_history(tmp_path):
         "lapsed as of 18 April 2025"
     assert [li.time["datetime"] for li in energy.select(".history > li")] == [
         "2025-03-18", "2025-03-19", "2025-03-25", "2025-04-18"]
+
+
+def test_check_warns_about_a_developing_story_nobody_updated(story_project, capsys):
+    root = str(story_project.root)
+    assert main(["--root", root, "check"]) == 0
+    assert capsys.readouterr().err == "", "no warning unless asked, so output stays the same"
+    assert main(["--root", root, "check", "--stale-after", "30"]) == 0
+    err = capsys.readouterr().err.strip().split("\n")
+    assert len(err) == 1 and err[0].startswith(
+        "warning: content/river-deal-signed.md: developing: last updated 2025-05-13, ")
+    assert err[0].endswith("(more than 30); update it, or set 'developing: false'")
+
+
+def test_stale_developing_counts_days_from_the_latest_revision():
+    site = check(Project.at(REPO))
+    fresh = [dataclasses.replace(e, developing=True) for e in site.explainers]
+    last = fresh[0].updated or fresh[0].published
+    assert stale_developing(fresh, last + datetime.timedelta(days=10), 10) == []
+    assert len(stale_developing(fresh, last + datetime.timedelta(days=11), 10)) == 1
+    assert stale_developing(site.explainers, last + datetime.timedelta(days=99), 10) == []

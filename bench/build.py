@@ -73,7 +73,7 @@ def run_once(mode: str, root: Path) -> dict:
     from generator.project import Project
 
     project = Project.at(root)
-    options = {"naive": BuildOptions(jobs=1, cache=False, fast_yaml=False)}.get(
+    options = {"naive": BuildOptions(jobs=1, cache=False)}.get(
         mode, BuildOptions())
     start = time.perf_counter()
     result = build(project, options=options)

@@ -10,7 +10,6 @@ import difflib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -18,7 +17,8 @@ import markdown
 import nh3
 import sentencex
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+
+from generator import markdown_guards
 
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
 _INLINE_TAGS = {"em", "strong", "a", "code"}
@@ -247,7 +247,8 @@ def count_brackets(body: str) -> list[tuple[int, int]]:
 class ArticleParser:
     """Turns Markdown bodies into Articles. One per build; it reuses a Markdown instance."""
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", guards: bool = True) -> None:
+        """`guards`: skip Markdown's work that cannot change the result (markdown_guards)."""
         self._language = language
         self._md = markdown.Markdown(output_format="html")
         # Raw HTML and entities in an article become visible text, never markup.
@@ -255,8 +256,8 @@ class ArticleParser:
         for name in ("html", "entity", "image_link", "image_reference", "short_image_ref",
                      "linebreak"):
             self._md.inlinePatterns.deregister(name)
-        self._md.treeprocessors.register(_PlainText(self._md), "plain_text", 25)  # before inline
-        _guard_block_processors(self._md)
+        if guards:
+            markdown_guards.install(self._md)
         self._collector = _Sentences(self._md, self._segment)
         # After 'unescape' (priority 0), so the tree holds the final text.
         self._md.treeprocessors.register(self._collector, "sentences", -10)
@@ -269,7 +270,6 @@ class ArticleParser:
             self._language = language.split("-")[0]
         self._md.reset()
         body = unicodedata.normalize("NFC", body)
-        self._collector.marks = not any(mark in body for mark in _MARKS)
         html = self._md.convert(body)
         clean = nh3.clean(
             html,
@@ -278,73 +278,11 @@ class ArticleParser:
             url_schemes={"http", "https", "mailto"},
             link_rel="noopener noreferrer",
         )
-        if self._collector.marks:
-            clean = _MARKED.sub(_span_start, clean).replace(_MARK_END, "</span>")
         return Article(html=clean, text=self._collector.text, blocks=self._collector.blocks)
-
-
-# For some of Python-Markdown's block processors, a test a block must pass for the processor's
-# regular expression to match it. Python-Markdown runs each expression over every block, and
-# most blocks of an article are paragraphs none of them matches; these tests, done first,
-# skip a third of Markdown's time. Each is implied by its expression (a header needs '#', a
-# rule three '-', '_' or '*', a quote '>', a setext underline a line starting '=' or '-').
-_BLOCK_NEEDS: dict[str, Callable[[str], bool]] = {
-    "hashheader": lambda block: "#" in block,
-    "setextheader": lambda block: "\n=" in block or "\n-" in block,
-    "hr": lambda block: block.count("-") > 2 or block.count("_") > 2 or block.count("*") > 2,
-    "quote": lambda block: ">" in block,
-}
-
-
-def _guard_block_processors(md: markdown.Markdown) -> None:
-    processors = md.parser.blockprocessors
-    for name, needs in _BLOCK_NEEDS.items():
-        test = processors[name].test
-        processors[name].test = (  # type: ignore[method-assign]
-            lambda parent, block, test=test, needs=needs: needs(block) and test(parent, block))
-    # A link reference definition ('[id]: url') always holds ']:'. This processor tests
-    # nothing and searches in run(), which returns False when it finds none.
-    run = processors["reference"].run
-    processors["reference"].run = (  # type: ignore[method-assign]
-        lambda parent, blocks, run=run: "]:" in blocks[0] and run(parent, blocks))
-
-
-# Every inline pattern still registered starts at one of these characters, or at a placeholder
-# (\x02) the block parser left; text with none of them comes out of the inline stage as it went
-# in. Most of an article is such text, and trying each pattern on it is a third of Markdown's time.
-_INLINE_SYNTAX = re.compile(r"[`\\\[<*_\x02]")
-
-
-class _PlainText(Treeprocessor):
-    """Marks text with no inline syntax as final (AtomicString, Python-Markdown's documented way),
-    so the inline patterns skip it."""
-
-    def run(self, root: ET.Element) -> None:
-        for element in root.iter():
-            if element.text and not _INLINE_SYNTAX.search(element.text):
-                element.text = AtomicString(element.text)
-            if element.tail and not _INLINE_SYNTAX.search(element.tail):
-                element.tail = AtomicString(element.tail)
-
-
-# A sentence of a plain paragraph is marked in its text with characters of Unicode's private
-# use area, which nh3 keeps as they are, and its span is put in place of the marks once the
-# HTML is sanitised: sanitising two dozen spans an article of markup we wrote ourselves was
-# a tenth of Markdown's time. An article holding any of these characters (none should) is
-# given its spans in the tree, as paragraphs with inline markup always are.
-_MARK_START, _MARK_ID_END, _MARK_END = "\ue000", "\ue001", "\ue002"
-_MARKS = (_MARK_START, _MARK_ID_END, _MARK_END)
-_MARKED = re.compile(f"{_MARK_START}(s[0-9]+){_MARK_ID_END}")
-
-
-def _span_start(match: re.Match[str]) -> str:
-    return f'<span class="sentence" id="{match.group(1)}">'
 
 
 class _Sentences(Treeprocessor):
     """Gives each block an id and wraps each sentence in an addressable span."""
-
-    marks = False  # whether plain paragraphs may mark sentences rather than hold spans
 
     def __init__(self, md: markdown.Markdown, segment) -> None:
         super().__init__(md)
@@ -355,7 +293,7 @@ class _Sentences(Treeprocessor):
     def run(self, root: ET.Element) -> None:
         blocks: list[Block] = []
         sentence_count = 0
-        self.text = "".join(root.itertext())  # before any marks
+        self.text = "".join(root.itertext())
         for element in root.iter():
             tag = element.tag
             if tag in _DEMOTED:
@@ -379,10 +317,7 @@ class _Sentences(Treeprocessor):
                           normalize(text))
             blocks.append(block)
             element.set("id", block.id)
-            if self.marks and not len(element):
-                element.text = _marked(block)
-            else:
-                _wrap_sentences(element, block)
+            _wrap_sentences(element, block)
         self.blocks = tuple(blocks)
 
 
@@ -449,17 +384,6 @@ def _wrap_sentences(element: ET.Element, block: Block) -> None:
         emit(span, start, start + len(sentence.text))
         cursor = start + len(sentence.text)
     emit(element, cursor, len(chars))
-
-
-def _marked(block: Block) -> str:
-    """A plain block's text with each sentence between marks (see _MARKS)."""
-    text, parts, end = block.text, [], 0
-    for sentence, start in zip(block.sentences, block.starts, strict=True):
-        parts.append(f"{text[end:start]}{_MARK_START}{sentence.id}{_MARK_ID_END}"
-                     f"{sentence.text}{_MARK_END}")
-        end = start + len(sentence.text)
-    parts.append(text[end:])
-    return "".join(parts)
 
 
 def _wrap_plain(element: ET.Element, block: Block) -> None:

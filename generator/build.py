@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from generator.article import ArticleParser
 from generator.cache import (
@@ -35,7 +34,7 @@ from generator.cache import (
     store_page,
 )
 from generator.errors import ContentError, Problem
-from generator.load import FAST_LOADER, parse_source, parse_yaml_file
+from generator.load import parse_source, parse_yaml_file
 from generator.project import Project
 from generator.render import (
     corrections_files,
@@ -79,7 +78,6 @@ _MISSING = (-1, -1, -1)
 class BuildOptions:
     jobs: int = 0  # worker processes for a cold build; 0: one per core
     cache: bool = True
-    fast_yaml: bool = True  # libyaml; False: PyYAML's pure-Python loader (the naive mode)
     # How worker processes start: None for fork where the system has it (fastest). A process
     # that runs other threads (a file watcher's) passes "forkserver" or "spawn".
     start_method: str | None = None
@@ -175,11 +173,10 @@ def load_settings(project: Project, base_url: str | None = None) -> Settings:
 
 
 def load_explainer(project: Project, path: Path, parser: ArticleParser,
-                   fast_yaml: bool = True, data: bytes | None = None) -> Explainer:
+                   data: bytes | None = None) -> Explainer:
     """Load and validate one content file (stages 1 and 2), or raise ContentError."""
     data = read_content(project, path) if data is None else data
-    loader = FAST_LOADER if fast_yaml else yaml.SafeLoader
-    return validate(parse_source(data, project.display(path), loader), parser,
+    return validate(parse_source(data, project.display(path)), parser,
                     project.seeds_dir)
 
 
@@ -512,7 +509,7 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
         return [], []
     jobs = options.jobs or os.cpu_count() or 1
     if jobs == 1 or len(paths) < _PARALLEL_FROM:
-        return _compile_chunk(project, settings, paths, options.fast_yaml, tools.store,
+        return _compile_chunk(project, settings, paths, tools.store,
                               tools.fingerprint, staging, tools)
     chunks = _chunks(paths, jobs)
     method = options.start_method or (
@@ -523,7 +520,6 @@ def _compile(project: Project, settings: Settings, paths: list[Path], options: B
             jobs, mp_context=multiprocessing.get_context(method)) as pool:
         for done, found in pool.map(_compile_chunk, [project] * len(chunks),
                                     [settings] * len(chunks), chunks,
-                                    [options.fast_yaml] * len(chunks),
                                     [tools.store] * len(chunks), [tools.fingerprint] * len(chunks),
                                     [staging] * len(chunks)):
             compiled += done
@@ -551,7 +547,7 @@ def _tools_of(project: Project, store: Path | None, fingerprint_: str) -> Tools:
     return Tools(project, store, fingerprint_)
 
 
-def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast_yaml: bool,
+def _compile_chunk(project: Project, settings: Settings, paths: list[Path],
                    store: Path | None, fingerprint_: str, staging: Path | None,
                    tools: Tools | None = None) -> tuple[list[_Compiled], list[Problem]]:
     """Check and render some files in this process; with `store` (the cache folder), pages go
@@ -565,7 +561,7 @@ def _compile_chunk(project: Project, settings: Settings, paths: list[Path], fast
             refuse_link(project, path)  # before any stat: it may loop
             before = path.stat()
             data = path.read_bytes()
-            explainer = load_explainer(project, path, parser, fast_yaml, data)
+            explainer = load_explainer(project, path, parser, data)
             listing = Listing.of(explainer)
             page = render_explainer(env, explainer, settings)
             item = render_listing_item(env, listing, settings)

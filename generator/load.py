@@ -6,7 +6,6 @@ line numbers) and the body text, or reports why it cannot.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -15,42 +14,8 @@ import yaml
 from generator import text_checks
 from generator.errors import ContentError, Problem
 
-_STR = "tag:yaml.org,2002:str"
-# The characters a plain scalar of some other type than text (true/false, number, date,
-# empty, merge key) can start with. PyYAML tries its patterns on every plain scalar, in
-# Python, which is a third of composing a front matter; most values start with a letter no
-# pattern starts with, and keys repeat from file to file.
-_MAY_BE_OTHER = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers) - {None}
-_RESOLVER = yaml.resolver.Resolver()  # stateless for scalars: no path resolvers are set
-
-
-@functools.lru_cache(maxsize=4096)
-def _plain_tag(value: str) -> str:
-    """The tag PyYAML's resolver gives a plain (unquoted) scalar, remembered."""
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
-
-
-class _FastResolve:
-    """The SafeLoader's tags, found faster; nothing here uses path resolvers."""
-
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if not implicit[0] or (value and value[0] not in _MAY_BE_OTHER):
-                return _STR
-            if len(value) <= 32:
-                return _plain_tag(value)
-        return super().resolve(kind, value, implicit)  # type: ignore[misc]
-
-    def descend_resolver(self, current_node: object, current_index: object) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-
-# libyaml is about ten times faster than the pure-Python loader; both compose the same nodes.
-FAST_LOADER: type = type("FastLoader", (_FastResolve, getattr(yaml, "CSafeLoader",
-                                                              yaml.SafeLoader)), {})
+# libyaml, about ten times faster than PyYAML's pure-Python loader; both compose the same nodes.
+LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_BYTES = 1_000_000
 FENCE = "---"
@@ -70,7 +35,7 @@ class SourceFile:
     problems: tuple[Problem, ...] = ()
 
 
-def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> SourceFile:
+def parse_source(data: bytes, display: str) -> SourceFile:
     """Split raw file bytes into front matter nodes and body."""
 
     def fail(line: int | None, col: int | None, field: str, message: str) -> ContentError:
@@ -107,7 +72,7 @@ def parse_source(data: bytes, display: str, loader: type = FAST_LOADER) -> Sourc
     if problems:
         raise ContentError(problems)
 
-    node = _compose(front_text, display, front_line, loader)
+    node = _compose(front_text, display, front_line)
     if not isinstance(node, yaml.MappingNode):
         line = front_line + node.start_mark.line if node is not None else front_line
         raise fail(line, 1, "front matter", "front matter must be 'key: value' lines")
@@ -176,7 +141,7 @@ def _reject_anchors(front_text: str, display: str, front_line: int) -> list[Prob
     anchors: dict[str, yaml.Mark] = {}
     aliases: dict[str, int] = {}
     try:
-        for event in yaml.parse(front_text, Loader=FAST_LOADER):
+        for event in yaml.parse(front_text, Loader=LOADER):
             if isinstance(event, yaml.AliasEvent):
                 aliases[event.anchor] = aliases.get(event.anchor, 0) + 1
             elif getattr(event, "anchor", None):
@@ -193,10 +158,9 @@ def _reject_anchors(front_text: str, display: str, front_line: int) -> list[Prob
     return problems
 
 
-def _compose(front_text: str, display: str, front_line: int,
-             loader: type = FAST_LOADER) -> yaml.Node | None:
+def _compose(front_text: str, display: str, front_line: int) -> yaml.Node | None:
     try:
-        return yaml.compose(front_text, Loader=loader)
+        return yaml.compose(front_text, Loader=LOADER)
     except RecursionError:
         # PyYAML's pure-Python composer calls itself for each level; libyaml stops at a
         # thousand levels with a syntax error.

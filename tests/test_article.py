@@ -79,53 +79,6 @@ def test_fast_and_offset_tracking_normalisation_agree(text):
     assert normalize(text) == _normalize_with_offsets(text)[0]
 
 
-_MARKDOWN_PIECES = ["word", "U.S.", " ", "\n", "\n\n", "*", "**", "_", "`", "\\", "[", "]",
-                    "(", ")", "<", ">", "https://example.org", "a@b.org", "# ", "- ", "1. ",
-                    "> ", "    ", "&amp;", "!", ":", "\"", "“", "[x]: https://example.org\n"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), max_size=40).map("".join))
-def test_skipping_plain_text_in_the_inline_stage_changes_nothing(body):
-    """Text without inline syntax skips Python-Markdown's inline patterns; the result must be
-    what running every pattern over it gives."""
-    fast = ArticleParser()
-    full = ArticleParser()
-    full._md.treeprocessors.deregister("plain_text")
-    ours, theirs = fast.parse(body), full.parse(body)
-    assert (ours.html, ours.text, ours.blocks) == (theirs.html, theirs.text, theirs.blocks)
-
-
-_BLOCK_PIECES = ["word", "U.S.", " ", "  ", "    ", "\n", "\n\n", "#", "# ", "## ", "###### ",
-                 "-", "---", "- - -", "***", "* * *", "___", "_", "*", "=", "===", "\n=",
-                 "\n-", "> ", ">", "1. ", "- ", "* ", "[x]: https://example.org", "[x]",
-                 "]:", "[y]: <https://example.org> \"T\"", "\\#", "`#`"]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_BLOCK_PIECES), max_size=40).map("".join))
-def test_guarded_block_processors_parse_as_python_markdown_does(body):
-    """Block processors whose patterns cannot match a block are skipped; the result must be
-    what running every block processor's own test gives."""
-    fast = ArticleParser()
-    full = ArticleParser()
-    processors = full._md.parser.blockprocessors
-    for name in ("hashheader", "setextheader", "hr", "quote"):
-        del processors[name].test  # back to the processor's own method
-    del processors["reference"].run
-    ours, theirs = fast.parse(body), full.parse(body)
-    assert (ours.html, ours.text, ours.blocks) == (theirs.html, theirs.text, theirs.blocks)
-
-
-def test_guarded_block_processors_still_find_every_kind_of_block():
-    html = parse("# Head\n\nSub\n===\n\n---\n\n> Said.\n\nSee [x].\n\n[x]: https://example.org\n"
-                 ).html
-    soup = BeautifulSoup(html, "html.parser")
-    assert [t.name for t in soup.find_all(["h2", "h3", "hr", "blockquote"])] == [
-        "h2", "h2", "hr", "blockquote"]
-    assert soup.find("a")["href"] == "https://example.org"
-
-
 _TYPOGRAPHY = ["a", "b", ".", " ", "U.S.", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014",
                "\u2026", "\n", "  ", "\u00a0", "'", '"', "-"]
 
@@ -151,21 +104,3 @@ def test_a_quote_with_typed_apostrophes_links_to_its_sentence():
                     "long ones \u2013 began.\n")
     assert locate(article, "talks - long ones - began.") .target == "s2"
     assert locate(article, "envoy's \"first step\"") .target == "s1"
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_MARKDOWN_PIECES + _TYPOGRAPHY), max_size=40).map("".join))
-def test_sentences_marked_in_the_text_come_out_as_the_spans_of_the_tree(body):
-    """Plain paragraphs get their sentence spans after sanitising, from marks in the text;
-    the page must be what spans made in the tree give."""
-    ours = ArticleParser().parse(body)
-    with mock.patch("generator.article._MARKS", ("",)):  # "" is in every text: no marks
-        theirs = ArticleParser().parse(body)
-    assert (ours.html, ours.text, ours.blocks) == (theirs.html, theirs.text, theirs.blocks)
-
-
-def test_an_article_holding_the_marks_gets_its_spans_in_the_tree():
-    article = parse("A \ue000s9\ue001 trick\ue002. Next.\n")
-    soup = BeautifulSoup(article.html, "html.parser")
-    assert [s["id"] for s in soup.select("span.sentence")] == ["s1", "s2"]
-    assert "\ue000s9\ue001 trick\ue002." in soup.get_text()

@@ -41,6 +41,7 @@ check: $(BIN)/explainer
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check generator tests bench .ci
+	$(BIN)/python .ci/function_length.py generator
 
 serve: $(BIN)/explainer
 	$(BIN)/explainer serve
@@ -68,6 +69,7 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(VENV)/.test-deps browser node_modules/.installed
 	$(BIN)/ruff check generator tests bench .ci
+	$(BIN)/python .ci/function_length.py generator
 	$(BIN)/python -m pytest
 
 clean:

@@ -69,18 +69,16 @@ def run_once(mode: str, root: Path) -> dict:
         return watch_saves(root)
     if mode in ("command", "eleventy"):
         return whole_command(mode, root)
-    from generator.build import BuildOptions, build
+    from generator import incremental, pipeline
     from generator.project import Project
 
     project = Project.at(root)
-    options = {"naive": BuildOptions(jobs=1, cache=False)}.get(
-        mode, BuildOptions())
     start = time.perf_counter()
-    result = build(project, options=options)
+    result = pipeline.build(project) if mode == "naive" else incremental.build(project)
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "rendered": result.rendered, "how": result.written.how,
+    return {"seconds": seconds, "rendered": result.rendered, "how": result.written.outcome.value,
             "peak_mb": max(own, workers) / 1024}
 
 
@@ -99,7 +97,7 @@ def watch_saves(root: Path) -> dict:
     def next_one(reason: str) -> tuple[Rebuild, float]:
         while True:
             rebuild = rebuilds.get(timeout=60)
-            if rebuild.reason == reason:
+            if rebuild.cause.value == reason:
                 assert rebuild.result is not None, rebuild
                 return rebuild, time.perf_counter()
 

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from generator.build import BuildOptions, build
+from generator import pipeline
 from generator.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}/explainers/"
     project = Project.at(work, served / "explainers")
-    build(project, base_url=base, options=BuildOptions(cache=False))
+    pipeline.build(project, base_url=base)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
     try:

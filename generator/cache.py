@@ -1,11 +1,9 @@
-"""The build cache: pages of unchanged explainers are not read, checked or rendered again.
+"""The build cache, `.explainer-cache/`: what the incremental layer remembers between processes.
 
-Each content file's entry is keyed by a hash of everything its page depends on: the file, its
-seed, and a fingerprint of what every page depends on (the generator's version and code, the
-installed versions of the libraries that shape a page, every template, partial and static
-file, and the settings). Change any of them and the key changes, so a stale page is never
-served. Pages are kept as files named by their SHA-256, each one file with its copy in the
-site (hard links), not two.
+It holds the manifest (a Record: every input file's stamp and hash, what each content file
+gave the site's lists, and each output with what it was made from), the outputs' bytes by
+their SHA-256 (so that a site deleted, or a fresh clone in CI, is written again without
+rendering), and Jinja's compiled templates.
 
 The manifest is read and written on every build, so it is marshal, not JSON: plain tuples,
 strings and numbers, several times faster to read and write than JSON and, unlike pickle,
@@ -22,6 +20,7 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -30,12 +29,12 @@ import jinja2
 
 from generator import __version__
 from generator.project import Project
-from generator.schema import Listing, Settings
-from generator.write import Linked, Stamps
+from generator.schema import Listing
+from generator.write import FileStamp, KnownFile, SiteFiles
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 6
+_FORMAT = 7
 _MANIFEST = "manifest.marshal"
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -44,44 +43,38 @@ LIBRARIES = (("jinja2", "jinja2"), ("markdown", "markdown"), ("markupsafe", "mar
              ("nh3", "nh3"), ("pyyaml", "yaml"), ("sentencex", "sentencex"))
 
 
-class Entry(NamedTuple):
-    """What the cache knows of one content file. (A named tuple: thousands are read per
-    build.)"""
+class Source(NamedTuple):
+    """What the site's lists show of one content file, kept so that an unchanged file is not
+    read again to list it."""
 
-    key: str
     seed: str
     listing: Listing
-    page: str  # SHA-256 of the page, the name of its file in the cache
-    # Size, modification and change times of the file and its seed when the key was made:
-    # while they stay the same the files are not read again (as git decides).
-    stat: tuple[int, ...]
-    item: str  # the explainer's entry on the home page (partials/listing.html), as HTML
-
-    def to_row(self) -> tuple:
-        return (self.key, self.seed, self.listing.to_row(), self.page, self.stat, self.item)
-
-    @classmethod
-    def from_row(cls, row: tuple) -> Entry:
-        key, seed, listing, page, stat, item = row
-        return cls(key, seed, Listing.from_row(listing), page, stat, item)
+    item: str  # its entry on the home page (partials/listing.html), as HTML
+    version: str  # a hash of the two above: the input "listing:<file>" of what lists it
 
 
-def _header() -> str:
-    # marshal's format may change between Python versions: another version starts afresh.
-    return f"explainer {__version__} cache {_FORMAT} python {sys.version_info[:2]}"
+class Made(NamedTuple):
+    """An output file: a hash of the versions of the inputs it was made from, and its own."""
+
+    inputs: str
+    sha: str
 
 
-def site_key(fingerprint_: str, entries: dict[str, Entry]) -> str:
-    """A hash of every input of the site: equal keys mean identical output."""
-    digest = hashlib.sha256(fingerprint_.encode())
-    for name, entry in sorted(entries.items()):
-        digest.update(f"{name}\0{entry.key}\n".encode())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class Record:
+    """What one build knew when it finished: enough for the next to redo only what changed."""
+
+    code: str = ""  # code_fingerprint
+    files: dict[str, KnownFile] = field(default_factory=dict)  # content files and seeds
+    sources: dict[str, Source] = field(default_factory=dict)  # by content file
+    outputs: dict[str, Made] = field(default_factory=dict)  # by path in the site
+    site: SiteFiles = field(default_factory=dict)  # the output folder as written
+    out_dir: str = ""
 
 
 def code_fingerprint(project: Project) -> str:
     """A hash of the generator's version and code, of the libraries' versions and of every
-    template, partial and static file: what every page depends on, but the settings."""
+    template, partial and static file: what every output depends on, but the settings."""
     digest = hashlib.sha256(f"{_header()}\n{library_versions()}\n".encode())
     for folder in (_GENERATOR, project.templates_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()
@@ -137,169 +130,128 @@ def _asked_version(dist: str) -> str:
         return "unknown"
 
 
-def fingerprint(code: str, settings: Settings) -> str:
-    """A hash of everything every page depends on: code_fingerprint's and the settings."""
-    return hashlib.sha256(f"{code}\n{settings!r}".encode()).hexdigest()
+def _header() -> str:
+    # marshal's format may change between Python versions: another version starts afresh.
+    return f"explainer {__version__} cache {_FORMAT} python {sys.version_info[:2]}"
 
 
-def file_key(fingerprint_: str, name: str, content_sha: str, seed_name: str,
-             seed_sha: str) -> str:
-    """The key of one content file's page: `seed_sha` is that of the seed's bytes ("" if
-    there is no seed)."""
-    digest = hashlib.sha256(fingerprint_.encode())
-    for part in (name.encode(), content_sha.encode(), seed_name.encode(), seed_sha.encode()):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+def bytecode_folder(project: Project) -> Path:
+    """Where Jinja's compiled templates are kept: one folder per Jinja version, as Jinja
+    checks a compiled template against its source and Python's version but not its own."""
+    return project.root / FOLDER / f"jinja-{jinja2.__version__}"
 
+
+# ------------------------------------------------------------------------------ manifest
+
+# Inode, size and modification time of a manifest: while the file on disk is still the one a
+# process read or wrote, no other build has run since.
+ManifestId = tuple[int, int, int]
+
+
+def manifest_id(project: Project) -> ManifestId | None:
+    try:
+        return _identity(os.stat(project.root / FOLDER / _MANIFEST))
+    except OSError:
+        return None
+
+
+def read_record(project: Project) -> tuple[Record, ManifestId | None]:
+    """The record the last build saved (an empty one if none, or one this version cannot
+    read), and which manifest it came from."""
+    try:
+        with open(project.root / FOLDER / _MANIFEST, "rb") as handle:
+            identity = _identity(os.fstat(handle.fileno()))
+            header, *rows = marshal.loads(handle.read())
+        if header != _header():
+            return Record(), identity
+        return _from_rows(*rows), identity
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
+        return Record(), None
+
+
+def save_record(project: Project, record: Record) -> ManifestId:
+    """Save the record as the manifest; returns its identity."""
+    folder = project.root / FOLDER
+    _make_folder(folder)
+    rows = (_header(), record.code,
+            {name: (tuple(known.stamp), known.sha) for name, known in record.files.items()},
+            {name: (s.seed, s.listing.to_row(), s.item, s.version)
+             for name, s in record.sources.items()},
+            {path: tuple(made) for path, made in record.outputs.items()},
+            {path: (tuple(known.stamp), known.sha) for path, known in record.site.items()},
+            record.out_dir)
+    return _atomic_write(folder / _MANIFEST, marshal.dumps(rows))
+
+
+def _from_rows(code: str, files: dict, sources: dict, outputs: dict, site: dict,
+               out_dir: str) -> Record:
+    def known(rows: dict) -> dict[str, KnownFile]:
+        return {name: KnownFile(FileStamp(*stamp), sha) for name, (stamp, sha) in rows.items()}
+
+    return Record(code, known(files),
+                  {name: Source(seed, Listing.from_row(listing), item, version)
+                   for name, (seed, listing, item, version) in sources.items()},
+                  {path: Made(*made) for path, made in outputs.items()}, known(site), out_dir)
+
+
+# --------------------------------------------------------------------------------- store
 
 @dataclass
-class BuildCache:
-    folder: Path
-    fingerprint: str
-    entries: dict[str, Entry] = field(default_factory=dict)
-    site: Stamps = field(default_factory=dict)
-    site_key: str = ""
-    # Each entry as stored: its own marshal bytes inside the manifest's, so that saving
-    # copies the rows of unchanged entries instead of encoding them all again.
-    _rows: dict[str, bytes] = field(default_factory=dict)
-    # Inode, size and modification time of the manifest these entries are, as read or
-    # written: a long-running build uses them while the file on disk is still this one.
-    manifest: tuple[int, int, int] | None = None
-    pages: str = field(init=False)  # the folder of the pages, as a string: joined per page
+class Stored:
+    """Outputs' bytes by their SHA-256: files in the cache, or kept in memory (`explainer
+    serve`, with no folder)."""
 
-    def __post_init__(self) -> None:
-        self.pages = _pages_of(self.folder)
+    folder: Path | None = None
+    in_memory: dict[str, bytes] = field(default_factory=dict)
+    _names: set[str] | None = None
 
     @classmethod
-    def open(cls, project: Project, fingerprint_: str) -> BuildCache:
-        folder = project.root / FOLDER
-        cache = cls(folder, fingerprint_)
-        try:
-            with open(folder / _MANIFEST, "rb") as handle:
-                cache.manifest = _identity(os.fstat(handle.fileno()))
-                data = marshal.loads(handle.read())
-            header, out_dir, site, key, stored_fingerprint, rows = data
-            if header != _header():
-                return cache
-            if out_dir == str(project.out_dir):
-                cache.site, cache.site_key = site, key
-            if stored_fingerprint == fingerprint_:
-                stored = set(os.listdir(cache.pages))
-                for name, row in rows.items():
-                    entry = Entry.from_row(marshal.loads(row))
-                    if entry.page in stored:
-                        cache.entries[name], cache._rows[name] = entry, row
-        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError):
-            return BuildCache(folder, fingerprint_)  # no cache, or not one this version reads
-        return cache
+    def in_cache(cls, project: Project) -> Stored:
+        return cls(project.root / FOLDER / "files")
 
-    def is_current(self) -> bool:
-        """Whether the manifest on disk is still the one this cache was read from or saved
-        as (no other build has run since)."""
-        try:
-            return _identity(os.stat(self.folder / _MANIFEST)) == self.manifest
-        except OSError:
-            return False
+    def __contains__(self, sha: str) -> bool:
+        return sha in (self.in_memory if self.folder is None else self._listed())
 
-    def page(self, sha: str) -> Linked:
-        return Linked(sha, self.pages)
+    def _listed(self) -> set[str]:
+        if self._names is None:
+            assert self.folder is not None
+            try:
+                self._names = set(os.listdir(self.folder))
+            except OSError:
+                self._names = set()
+        return self._names
 
-    def page_intact(self, sha: str) -> bool:
-        """Whether the stored page still has the bytes its name says; a damaged one is
-        removed, so that the page is stored afresh."""
-        return _intact(self.page(sha).path, sha)
+    def read(self, sha: str) -> bytes:
+        if self.folder is None:
+            return self.in_memory[sha]
+        return (self.folder / sha).read_bytes()
 
-    def save(self, project: Project, entries: dict[str, Entry], site: Stamps,
-             key: str) -> BuildCache:
-        """Remember this build; returns the cache as it now is on disk."""
-        if entries == self.entries and site == self.site and key == self.site_key:
-            return self  # nothing new to remember
-        rows = {name: self._rows[name] if self.entries.get(name) is e
-                else marshal.dumps(e.to_row()) for name, e in sorted(entries.items())}
-        data = (_header(), str(project.out_dir), site, key, self.fingerprint, rows)
-        _make_folder(self.folder)
-        manifest = _atomic_write(self.folder / _MANIFEST, marshal.dumps(data))
-        keep = {e.page for e in entries.values()}
-        if self.entries:  # pages the previous build used and this one does not
-            for sha in {e.page for e in self.entries.values()} - keep:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self.page(sha).path)
-        else:  # the fingerprint changed: nothing before this build is of use
-            for path in Path(self.pages).glob("*"):
-                if path.name not in keep:
-                    path.unlink(missing_ok=True)
-            (self.folder / "manifest.json").unlink(missing_ok=True)  # cache format 3
-            for compiled in self.folder.glob("jinja*"):  # of another Jinja version
-                if compiled != bytecode_folder(self.folder):
-                    shutil.rmtree(compiled, ignore_errors=True)
-        return BuildCache(self.folder, self.fingerprint, dict(entries), site, key, rows,
-                          manifest)
+    def keep(self, made: Iterable[tuple[str, bytes]]) -> None:
+        """Keep these (sha, bytes) that are not kept yet."""
+        for sha, data in made:
+            if sha in self:
+                continue
+            if self.folder is None:
+                self.in_memory[sha] = data
+                continue
+            _make_folder(self.folder.parent)
+            self.folder.mkdir(exist_ok=True)
+            _atomic_write(self.folder / sha, data)
+            self._listed().add(sha)
 
-
-def store_page(folder: Path, data: bytes) -> Linked:
-    """Keep a page in the cache `folder`, named by its SHA-256 and read-only, so that an edit
-    to a linked copy in the site needs a deliberate chmod (build checks the bytes against the
-    name before relinking anyway). Safe to call from several processes at once."""
-    stored, present = cached_page(folder, data)
-    if not present:
-        keep_page(folder, stored, data)
-    return stored
-
-
-def cached_page(folder: Path, data: bytes) -> tuple[Linked, bool]:
-    """Where the cache `folder` keeps a page of these bytes, and whether it holds it intact."""
-    stored = Linked(hashlib.sha256(data).hexdigest(), _pages_of(folder))
-    return stored, _intact(stored.path, stored.sha)
-
-
-def keep_page(folder: Path, stored: Linked, data: bytes, placed: str | None = None) -> None:
-    """Put a page the cache does not hold into it, as `stored` (cached_page): a link to
-    `placed`, a read-only file of the same bytes (the page placed in a new site), or else
-    written."""
-    try:
-        _keep(stored.path, data, placed)
-    except FileNotFoundError:  # the first page of this cache
-        _make_folder(folder)
-        os.makedirs(stored.folder, exist_ok=True)
-        _keep(stored.path, data, placed)
-
-
-def _keep(path: str, data: bytes, placed: str | None) -> None:
-    if placed is not None:
-        try:
-            os.link(placed, path)
+    def keep_only(self, shas: set[str]) -> None:
+        """Drop what no output of the last build is."""
+        if self.folder is None:
+            self.in_memory = {sha: data for sha, data in self.in_memory.items() if sha in shas}
             return
-        except FileExistsError:  # another process kept the same page meanwhile
-            return
-        except FileNotFoundError:  # no pages folder yet: keep_page makes it
-            raise
-        except OSError:  # another file system, or no links there: write it instead
-            pass
-    _atomic_write(path, data, mode=0o444)
-
-
-def bytecode_folder(folder: Path) -> Path:
-    """Where a cache keeps Jinja's compiled templates: one folder per Jinja version, as Jinja
-    checks a compiled template against its source and Python's version but not its own."""
-    return folder / f"jinja-{jinja2.__version__}"
-
-
-def _pages_of(folder: Path) -> str:
-    """Where a cache keeps its pages, as a string: joined once per page of a build."""
-    return os.path.join(folder, "pages")
-
-
-def _intact(path: str, sha: str) -> bool:
-    try:
-        with open(path, "rb") as stored:
-            if hashlib.sha256(stored.read()).hexdigest() == sha:
-                return True
-    except OSError:
-        return False
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-    return False
+        names = self._listed()
+        for sha in [name for name in names if name not in shas]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.folder / sha)
+            names.discard(sha)
+        for stale in self.folder.parent.glob("jinja*"):  # of another Jinja version
+            if stale.name != f"jinja-{jinja2.__version__}":
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 def _make_folder(folder: Path) -> None:
@@ -309,23 +261,17 @@ def _make_folder(folder: Path) -> None:
         ignore.write_text("# Made by explainer build; safe to delete.\n*\n")
 
 
-def _identity(found: os.stat_result) -> tuple[int, int, int]:
+def _identity(found: os.stat_result) -> ManifestId:
     return found.st_ino, found.st_size, found.st_mtime_ns
 
 
-def _atomic_write(target: Path | str, data: bytes, mode: int = 0o644) -> tuple[int, int, int]:
+def _atomic_write(target: Path, data: bytes) -> ManifestId:
     """Write beside the target, then rename over it: readers see the old file or the new one.
     The temporary name is unique per process and target, so no random names are needed.
     Returns the new file's _identity."""
     temporary = f"{target}.{os.getpid()}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        handle = os.open(temporary, flags, mode)
-    except FileExistsError:  # left by an interrupted process that had the same id
-        os.unlink(temporary)
-        handle = os.open(temporary, flags, mode)
-    try:
-        with os.fdopen(handle, "wb") as out:
+        with open(temporary, "wb") as out:
             out.write(data)
             out.flush()
             written = _identity(os.fstat(out.fileno()))

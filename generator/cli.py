@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__
-from generator.build import (
-    BuildOptions,
-    BuildResult,
-    build,
-    check,
-    require_content_folder,
-)
+from generator import __version__, incremental, parallel, pipeline
 from generator.errors import ContentError, counted, printable, report
 from generator.lint import stale_developing
 from generator.project import Project
@@ -25,10 +20,11 @@ from generator.publish import PublishError, publish
 from generator.scaffold import new_content
 from generator.schema import SLUG
 from generator.schema_json import json_schema_text
-from generator.write import UnsafeOutputError
+from generator.write import Outcome, UnsafeOutputError
 
 if TYPE_CHECKING:
     from generator.serve import PreviewServer
+    from generator.watch import Rebuild
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,29 +45,38 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    options = BuildOptions(jobs=args.jobs, cache=not args.no_cache)
     if args.watch:
         if args.no_cache:
             print("explainer build: --watch rebuilds through the cache, so it cannot be "
                   "used with --no-cache", file=sys.stderr)
             return 1
-        return _watch(project, args, options)
-    result = build(project, args.base_url, options)
-    print(_outcome(project, result))
+        return _watch(project, args)
+    start = time.perf_counter()
+    progress = parallel.terminal_progress("Rendering")
+    if args.no_cache:
+        each = functools.partial(parallel.map_files, jobs=args.jobs, progress=progress)
+        result = pipeline.build(project, args.base_url, each)
+    else:
+        result = incremental.build(project, args.base_url, args.jobs, progress)
+    print(_outcome(project, result, time.perf_counter() - start))
     if not result.settings.base_url:
         print(NO_BASE_URL)
     return 0
 
 
-def _outcome(project: Project, result: BuildResult) -> str:
+def _outcome(project: Project, result: pipeline.Built, seconds: float) -> str:
     out = f"{project.display(result.out_dir)}/"
     what = f"{counted(result.explainers, 'explainer')} ({counted(result.files, 'file')})"
-    if result.written.how == "unchanged":
-        return f"Checked {what}: {out} is up to date."
-    return f"Built {what} into {out}: {_work(result)}"
+    if result.written.outcome is Outcome.UNCHANGED:
+        return f"Checked {what} in {_took(seconds)}: {out} is up to date."
+    return f"Built {what} into {out} in {_took(seconds)}: {_work(result)}"
 
 
-def _work(result: BuildResult) -> str:
+def _took(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def _work(result: pipeline.Built) -> str:
     written = result.written
     return (f"{counted(result.rendered, 'page')} rendered, "
             f"{counted(written.changed, 'file')} written, {written.removed} removed.")
@@ -84,42 +89,45 @@ NO_BASE_URL = ("Note: no base_url is set, so the 404 page and the site's absolut
                "pass --base-url.")
 
 
-def _watch(project: Project, args: argparse.Namespace, options: BuildOptions) -> int:
+def _watch(project: Project, args: argparse.Namespace) -> int:
     # Imported here, like the preview: only --watch needs the file watcher.
-    from generator.watch import Rebuild, watch
-
-    out = f"{project.display(project.out_dir)}/"
-
-    def show(rebuild: Rebuild) -> None:
-        if rebuild.error:
-            print(f"explainer build: {rebuild.error}", file=sys.stderr)
-        elif rebuild.problems:
-            print(report(list(rebuild.problems)), file=sys.stderr)
-            print(f"{out} was left as it was; fix the problems and save.", file=sys.stderr)
-        elif rebuild.result is None:
-            pass
-        elif rebuild.reason == "start":
-            print(_outcome(project, rebuild.result))
-            if not rebuild.result.settings.base_url:
-                print(NO_BASE_URL)
-            print("Watching " + ", ".join(_shown(project, p) for p in project.sources())
-                  + " (Ctrl-C to stop).")
-        elif rebuild.reason == "save":
-            saved = printable(", ".join(rebuild.saved[:3]))
-            took = f"{saved}{' …' if len(rebuild.saved) > 3 else ''}: " \
-                f"{rebuild.seconds * 1000:.0f} ms"
-            if rebuild.result.written.how == "unchanged":
-                print(f"{took}, {out} is up to date.")
-            else:
-                print(f"{took}, {_work(rebuild.result)}")
-        elif rebuild.result.written.how != "unchanged":  # the full check found a difference
-            print(f"{out} or the sources had changed unseen: {_outcome(project, rebuild.result)}")
+    from generator.watch import watch
 
     try:
-        watch(project, show, args.base_url, options)
+        watch(project, functools.partial(_show_rebuild, project), args.base_url, args.jobs)
     except KeyboardInterrupt:
         print("\nStopped.")
     return 0
+
+
+def _show_rebuild(project: Project, rebuild: Rebuild) -> None:
+    from generator.watch import Cause
+
+    out = f"{project.display(project.out_dir)}/"
+    if rebuild.error:
+        print(f"explainer build: {rebuild.error}", file=sys.stderr)
+    elif rebuild.problems:
+        print(report(list(rebuild.problems)), file=sys.stderr)
+        print(f"{out} was left as it was; fix the problems and save.", file=sys.stderr)
+    elif rebuild.result is None:
+        pass
+    elif rebuild.cause is Cause.START:
+        print(_outcome(project, rebuild.result, rebuild.seconds))
+        if not rebuild.result.settings.base_url:
+            print(NO_BASE_URL)
+        print("Watching " + ", ".join(_shown(project, p) for p in project.sources())
+              + " (Ctrl-C to stop).")
+    elif rebuild.cause is Cause.SAVE:
+        saved = printable(", ".join(rebuild.saved[:3]))
+        took = f"{saved}{' …' if len(rebuild.saved) > 3 else ''}: " \
+            f"{rebuild.seconds * 1000:.0f} ms"
+        if rebuild.result.written.outcome is Outcome.UNCHANGED:
+            print(f"{took}, {out} is up to date.")
+        else:
+            print(f"{took}, {_work(rebuild.result)}")
+    elif rebuild.result.written.outcome is not Outcome.UNCHANGED:  # the check found a change
+        print(f"{out} or the sources had changed unseen: "
+              f"{_outcome(project, rebuild.result, rebuild.seconds)}")
 
 
 def _shown(project: Project, path: Path) -> str:
@@ -127,7 +135,7 @@ def _shown(project: Project, path: Path) -> str:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
-    explainers = check(project).explainers
+    explainers = pipeline.check(project).explainers
     print(f"{counted(len(explainers), 'explainer')} checked: no problems.")
     if args.stale_after is not None:
         for line in stale_developing(explainers, datetime.date.today(), args.stale_after):
@@ -176,7 +184,7 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
     from generator.serve import PortInUse, PreviewServer
 
-    require_content_folder(project)  # else there is nothing to watch
+    pipeline.require_content_folder(project)  # else there is nothing to watch
     try:
         server = PreviewServer(project, host=args.bind, port=args.port)
     except PortInUse as err:

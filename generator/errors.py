@@ -42,6 +42,10 @@ class ContentError(Exception):
         self.problems = sorted(set(problems), key=_sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple:
+        # Made again from its problems, as it comes back from a worker process.
+        return ContentError, (self.problems,)
+
 
 def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
     return (problem.file, problem.line or 0, problem.col or 0, problem.field, problem.message)

@@ -1,166 +1,427 @@
-"""The site kept in memory and brought up to date file by file, for the live preview.
+"""The incremental layer: make again only what changed, for `build`, `build --watch` and `serve`
+alike, beside the pipeline (pipeline.py), whose functions do all the work.
 
-After a save, only what the change affects is redone: a content file is loaded, validated and
-rendered again with the index; a seed re-checks the files that use it; a template re-renders
-every page. The same load, validate and render functions as `build` do the work.
+Each output file records what it was made from: a hash over the versions of its inputs, each
+named: a content file or a seed (the hash of its bytes), "code" (the generator, the libraries
+that shape a page, every template and static file), "settings", and "listing:<content file>"
+(what the site's lists show of that explainer; the home page, the sitemap, the feeds and the
+corrections page list every one). An output is made again exactly when the versions of its
+inputs are not those it was made from, or when its bytes are needed and kept nowhere.
+
+What a build knew is a Record (cache.py), saved in `.explainer-cache/` for the next process
+and kept in memory (Memory) for the next build of a watching process, which then looks again
+only at the files its watcher reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import dataclasses
+import functools
+import gc
+import hashlib
+import os
+import stat
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from generator.article import ArticleParser
-from generator.build import content_files, duplicate_slugs, load_explainer, load_settings
-from generator.errors import ContentError, Problem
-from generator.project import Project
-from generator.render import (
-    corrections_files,
-    fixed_files,
-    listing_files,
-    make_environment,
-    page_path,
-    render_explainer,
-    render_index,
-    render_listing_item,
-    story_files,
+from generator import parallel
+from generator.cache import (
+    Made,
+    ManifestId,
+    Record,
+    Source,
+    Stored,
+    bytecode_folder,
+    code_fingerprint,
+    manifest_id,
+    read_record,
+    save_record,
 )
-from generator.schema import Explainer, Listing, Settings
+from generator.errors import ContentError, Problem
+from generator.pipeline import (
+    Built,
+    Engines,
+    Page,
+    content_files,
+    duplicate_slugs,
+    listed_files,
+    load_settings,
+    make_engines,
+    make_page,
+)
+from generator.project import Project
+from generator.render import fixed_files, page_path
+from generator.schema import Settings
+from generator.write import FileStamp, KnownFile, is_untouched, write_site
+
+SHARED = ("code", "settings")
+# Whether the bytes of an output (by its SHA-256) can be had without making it again.
+Has = Callable[[str], bool]
+
+
+def page_inputs(file: str, seed: str) -> tuple[str, ...]:
+    """What an explainer's page is made from."""
+    return ("page", *SHARED, file, f"seeds/{seed}")
+
+
+def listed_inputs(files: Collection[str]) -> tuple[str, ...]:
+    """What the files that list explainers are made from (pipeline.listed_files)."""
+    return ("listed", *SHARED, *(f"listing:{file}" for file in sorted(files)))
+
+
+FIXED_INPUTS = ("fixed", *SHARED)  # the files that list no explainer (render.fixed_files)
+
+
+def made_from(inputs: tuple[str, ...], versions: Mapping[str, str]) -> str:
+    """A hash of the inputs' names and their versions now."""
+    text = "\n".join(f"{name}\0{versions.get(name, '')}" for name in inputs)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
+class Memory:
+    """What a long-running process keeps from one build for the next."""
+
+    record: Record
+    manifest: ManifestId | None = None  # the manifest the record was saved as, if on disk
+    engines: tuple[str, Engines] | None = None  # made for this code_fingerprint
+    # Files saved since the last build that succeeded, to look at again; None: everything.
+    pending: frozenset[Path] | None = frozenset()
+
+    def after_failure(self, changed: Collection[Path] | None) -> Memory:
+        """This memory, with the files a failed build was asked to look at still to look at."""
+        if self.pending is None or changed is None:
+            return dataclasses.replace(self, pending=None)
+        return dataclasses.replace(self, pending=self.pending | frozenset(changed))
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one update found: the new record (the site as before), the outputs made again
+    with their bytes, and every output's SHA-256."""
+
+    record: Record
+    made: dict[str, bytes]
+    shas: dict[str, str]
+    loaded: tuple[str, ...]  # the content files loaded again
+    engines: tuple[str, Engines] | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What an update needs besides the record: where it runs and with what."""
+
+    project: Project
+    settings: Settings
+    bytecode: Path | None = None  # where Jinja keeps compiled templates, if anywhere
+    jobs: int = 0
+    progress: parallel.Progress | None = None
+
+
+def build(project: Project, base_url: str | None = None, jobs: int = 0,
+          progress: parallel.Progress | None = None) -> Built:
+    """Build the site into project.out_dir, making again only what changed since the last
+    build (as `.explainer-cache/` remembers it)."""
+    return rebuild(project, base_url, None, None, jobs=jobs, progress=progress)[0]
+
+
+def rebuild(project: Project, base_url: str | None, memory: Memory | None,
+            changed: Collection[Path] | None, *, jobs: int = 0, site_as_left: bool = False,
+            progress: parallel.Progress | None = None) -> tuple[Built, Memory]:
+    """`build`, for a process that built before: with `memory`, what its last build
+    returned, `changed` (the files saved since; None: look at everything) is all it looks at
+    again. With `site_as_left`, the caller vouches that nothing but this process has written
+    the site since, so its files are not looked at one by one."""
+    settings = load_settings(project, base_url)
+    before, look, identity = _remembered(project, memory, changed)
+    previous = before.site if before.out_dir == str(project.out_dir) else {}
+    only = ["/"] if site_as_left and look is not None else None
+    untouched = is_untouched(project.out_dir, previous, only)
+    stored = Stored.in_cache(project)
+    job = Job(project, settings, bytecode_folder(project), jobs, progress)
+    change = update(job, before, look, memory.engines if memory else None,
+                    lambda sha: untouched or sha in stored)
+    files = _Outputs(change.made, change.shas, stored, project.out_dir if untouched else None)
+    written = write_site(files, project.out_dir, change.shas, previous if untouched else None)
+    stored.keep((change.shas[path], data) for path, data in change.made.items())
+    record = dataclasses.replace(change.record, site=written.site,
+                                 out_dir=str(project.out_dir))
+    saved = identity if record == before and identity else save_record(project, record)
+    stored.keep_only(set(change.shas.values()))
+    built = Built(settings, len(record.sources), len(change.shas), len(change.loaded),
+                  project.out_dir, written)
+    return built, Memory(record, saved, change.engines)
+
+
+def _remembered(project: Project, memory: Memory | None, changed: Collection[Path] | None
+                ) -> tuple[Record, frozenset[Path] | None, ManifestId | None]:
+    """The record to start from, the files to look at again (None: every file) and the
+    manifest the record is: the memory's while the manifest is the one it saved (no other
+    build ran since), else the manifest's."""
+    if memory is not None and memory.manifest == manifest_id(project):
+        return memory.record, _to_look_at(memory, changed), memory.manifest
+    record, identity = read_record(project)
+    return record, None, identity
+
+
+def _to_look_at(memory: Memory | None, changed: Collection[Path] | None
+                ) -> frozenset[Path] | None:
+    """The files a build after `memory` must look at again: those saved since, and those
+    a failed build was to look at; None: every file."""
+    if memory is None or changed is None or memory.pending is None:
+        return None
+    # The folder resolved, not the file: a file that is a link is classed by where it is.
+    return memory.pending | {path.parent.resolve() / path.name for path in changed}
+
+
+def update(job: Job, before: Record, look: frozenset[Path] | None,
+           engines: tuple[str, Engines] | None, have: Has) -> Update:
+    """Load and render again what changed since `before`; ContentError with every problem."""
+    project, settings = job.project, job.settings
+    code = before.code if look is not None and before.code and not any(
+        path.is_relative_to(project.templates_dir) for path in look) else \
+        code_fingerprint(project)
+    files = _looked_at(project, before.files, look)
+    versions = {name: known.sha for name, known in files.items()}
+    versions |= {"code": code, "settings": _version_of(repr(settings))}
+    names = [project.display(path) for path in content_files(project)]
+    todo = [name for name in names if _stale_page(before, name, versions, have)]
+    if engines is None or engines[0] != code:
+        engines = (code, make_engines(project.templates_dir, job.bytecode))
+    made = parallel.map_files(
+        functools.partial(make_page, project, settings), [project.root / n for n in todo],
+        functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
+        job.progress, here=engines[1])
+    sources = _sources(before, names, made)
+    versions |= {f"listing:{name}": source.version for name, source in sources.items()}
+    outputs, output_bytes = _page_outputs(before, sources, made, versions)
+    for inputs, make in ((listed_inputs(sources), _listed), (FIXED_INPUTS, _fixed)):
+        kept, new = _group(before, made_from(inputs, versions), have,
+                           lambda make=make: make(job, engines[1], sources))
+        outputs |= kept
+        output_bytes |= new
+    record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
+                    before.out_dir)
+    shas = {path: outputs[path].sha for path in sorted(outputs)}
+    return Update(record, output_bytes, shas, tuple(todo), engines)
+
+
+def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Has) -> bool:
+    """Whether a content file's page must be made again."""
+    source = before.sources.get(name)
+    if source is None:
+        return True
+    made = before.outputs.get(page_path(source.listing))
+    return made is None or made.inputs != made_from(page_inputs(name, source.seed), versions) \
+        or not have(made.sha)
+
+
+def _sources(before: Record, names: list[str], made: list[Page | ContentError]
+             ) -> dict[str, Source]:
+    """What each content file gives the lists: as loaded now, or as before; ContentError
+    with every file's problems, and any slug used twice."""
+    problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
+    new = {page.file: Source(page.seed, page.listing, page.item,
+                             _version_of(repr((page.listing, page.item))))
+           for page in made if isinstance(page, Page)}
+    sources = {name: new.get(name) or before.sources[name] for name in names
+               if name in new or name in before.sources}
+    problems += duplicate_slugs(source.listing for source in sources.values())
+    if problems:
+        raise ContentError(problems)
+    return sources
+
+
+def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | ContentError],
+                  versions: Mapping[str, str]) -> tuple[dict[str, Made], dict[str, bytes]]:
+    """Each explainer's page, as made now or as before, and the bytes of those made now."""
+    pages = {page.file: page for page in made if isinstance(page, Page)}
+    outputs, output_bytes = {}, {}
+    for name, source in sources.items():
+        path = page_path(source.listing)
+        if name in pages:
+            output_bytes[path] = pages[name].html
+            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
+                                 _sha(pages[name].html))
+        else:
+            outputs[path] = before.outputs[path]
+    return outputs, output_bytes
+
+
+def _group(before: Record, inputs: str, have: Has, make: Callable[[], dict[str, bytes]]
+           ) -> tuple[dict[str, Made], dict[str, bytes]]:
+    """Outputs made together from the same inputs: as before, if they were made from these
+    and their bytes can be had, else made now."""
+    kept = {path: made for path, made in before.outputs.items() if made.inputs == inputs}
+    if kept and all(have(made.sha) for made in kept.values()):
+        return kept, {}
+    new = make()
+    return {path: Made(inputs, _sha(data)) for path, data in new.items()}, new
+
+
+def _listed(job: Job, engines: Engines, sources: dict[str, Source]) -> dict[str, bytes]:
+    return listed_files(engines.templates, job.settings,
+                        [s.listing for s in sources.values()],
+                        {s.listing.slug: s.item for s in sources.values()})
+
+
+def _fixed(job: Job, engines: Engines, sources: dict[str, Source]) -> dict[str, bytes]:
+    return fixed_files(engines.templates, job.settings, job.project.templates_dir)
+
+
+def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]
+                   ) -> dict[str, KnownFile]:
+    """Each seed a page was checked against, with the hash of the bytes validation read and
+    the stamp from before: a seed saved meanwhile has another stamp, and is read again."""
+    pages = [page for page in made if isinstance(page, Page)]
+    return {f"seeds/{page.seed}": files[f"seeds/{page.seed}"]._replace(sha=page.seed_sha)
+            for page in pages if f"seeds/{page.seed}" in files}
+
+
+# ------------------------------------------------------------------- looking at the files
+
+def _looked_at(project: Project, before: dict[str, KnownFile], look: frozenset[Path] | None
+               ) -> dict[str, KnownFile]:
+    """Every content file and seed, with its stamp and hash: those `look` names (all, for
+    None) looked at again, the others as before."""
+    folders = (project.content_dir, project.seeds_dir)
+    if look is None or any(path.parent not in folders and not _read_anyway(project, path)
+                           for path in look):
+        paths = [folder / name for folder in folders for name in _names(folder)]
+    else:
+        kept = {name: known for name, known in before.items() if project.root / name not in look}
+        return kept | _known(project, sorted(p for p in look if p.parent in folders), before)
+    return _known(project, paths, before)
+
+
+def _read_anyway(project: Project, path: Path) -> bool:
+    """Changed files every update reads or looks at anyway: templates and settings."""
+    return path.is_relative_to(project.templates_dir) or path == project.settings_file
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _known(project: Project, paths: list[Path], before: dict[str, KnownFile]
+           ) -> dict[str, KnownFile]:
+    """The files that are there of `paths`, each hashed again only if its stamp changed. A
+    file that is a link not to follow gets no hash: what uses it is loaded again, and told."""
+    found = {}
+    for path in paths:
+        stamp = _stamp(path)
+        if stamp is None:
+            continue
+        name = project.display(path)
+        known = before.get(name)
+        if known is not None and known.stamp == stamp:
+            found[name] = known
+        elif project.link_problem(path):
+            found[name] = KnownFile(stamp, "")
+        else:
+            found[name] = KnownFile(stamp, _sha(path.read_bytes()))
+    return found
+
+
+def _stamp(path: Path) -> FileStamp | None:
+    """A file's stamp (following links, as reading it does); a link that loops or leads
+    nowhere, its own; None if there is no file there."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        try:
+            found = os.lstat(path)
+        except OSError:
+            return None
+    return FileStamp.of(found) if stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode) \
+        else None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _version_of(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Outputs(Mapping[str, bytes]):
+    """Every output's bytes, read only when written: as made now, else as kept in the cache,
+    else from the site (`site`, when it is as the last build left it)."""
+
+    def __init__(self, made: dict[str, bytes], shas: dict[str, str], stored: Stored,
+                 site: Path | None) -> None:
+        self.made, self.shas, self.stored, self.site = made, shas, stored, site
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.made:
+            return self.made[path]
+        if self.shas[path] in self.stored:
+            return self.stored.read(self.shas[path])
+        assert self.site is not None, path
+        return (self.site / path).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.shas)
+
+    def __len__(self) -> int:
+        return len(self.shas)
+
+
+def collect_dropped() -> None:
+    """For a long-running process, after each build: collect what the build dropped (an old
+    set of templates, say), then move what is kept out of the collector's way, so that a full
+    collection does not pause the next build over every object of a large site."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+# ------------------------------------------------------------------- the site in memory
+
+@dataclass(frozen=True)
 class Refresh:
-    """What one refresh did: the site paths whose bytes changed, and what was redone."""
+    """What one refresh of the site in memory did: the site paths whose bytes changed, and
+    the content files loaded again."""
 
     changed: frozenset[str]
     reloaded: tuple[str, ...]
-    rerendered: int
 
 
-@dataclass
-class IncrementalSite:
-    project: Project
-    files: dict[str, bytes] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    _entries: dict[Path, Explainer | ContentError] = field(default_factory=dict)
-    _parser: ArticleParser = field(default_factory=ArticleParser)
-    _env: jinja2.Environment | None = None
-    _items: dict[str, str] = field(default_factory=dict)  # home page entries by slug
-    _settings: Settings | ContentError = field(default_factory=Settings)
-    _stale_render: bool = True
+class SiteInMemory:
+    """The site kept in memory for the live preview, brought up to date by the same update
+    as `build`, with its outputs kept in memory rather than written."""
 
-    def refresh(self, changed: Iterable[Path] | None = None) -> Refresh:
-        """Bring the site up to date after `changed` files were saved (None: everything)."""
-        content, seeds, templates, settings_changed = self._classify(changed)
-        if changed is None or settings_changed:
-            try:
-                self._settings = load_settings(self.project)
-            except ContentError as err:
-                self._settings = err
-        reload: set[Path] = set()
-        folder_problems: list[Problem] = []
-        if changed is None:
-            self._entries.clear()
-            try:
-                reload = set(content_files(self.project))
-            except ContentError as err:  # no content folder, or no files in it
-                folder_problems = err.problems
-        reload |= content
-        if seeds:
-            reload |= {path for path, entry in self._entries.items()
-                       if isinstance(entry, ContentError) or entry.seed in seeds}
-        for path in sorted(reload):
-            if path.is_file() or path.is_symlink():  # a link that loops is reported
-                try:
-                    self._entries[path] = load_explainer(self.project, path, self._parser)
-                except ContentError as err:
-                    self._entries[path] = err
-            else:
-                self._entries.pop(path, None)
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.files: dict[str, bytes] = {}
+        self.problems: list[Problem] = []
+        self._memory: Memory | None = None
+        self._stored = Stored()
 
-        explainers = [e for e in self._entries.values() if isinstance(e, Explainer)]
-        problems = [p for e in self._entries.values() if isinstance(e, ContentError)
-                    for p in e.problems]
-        problems += duplicate_slugs(explainers)
-        if isinstance(self._settings, ContentError):
-            problems += self._settings.problems
-        problems += folder_problems
-        reloaded = tuple(self.project.display(p) for p in sorted(reload))
-        if problems:
-            self.problems = sorted(problems, key=str)
-            self._stale_render = True
-            return Refresh(frozenset(), reloaded, 0)
-
-        full = self._stale_render or templates or settings_changed or changed is None
-        assert isinstance(self._settings, Settings)
+    def refresh(self, changed: Collection[Path] | None = None) -> Refresh:
+        """Bring the site up to date after `changed` files were saved (None: look at
+        everything)."""
+        memory = self._memory
+        look = _to_look_at(memory, changed)
         try:
-            new_files, count = self._render(explainers, self._settings, reload, full)
+            job = Job(self.project, load_settings(self.project))
+            change = update(job, memory.record if memory else Record(), look,
+                            memory.engines if memory else None, self._stored.__contains__)
         except ContentError as err:
             self.problems = err.problems
-            self._stale_render = True
-            return Refresh(frozenset(), reloaded, 0)
-        self.problems = []
-        self._stale_render = False
-        differ = {path for path in new_files.keys() | self.files.keys()
-                  if new_files.get(path) != self.files.get(path)}
-        self.files = new_files
-        return Refresh(frozenset(differ), reloaded, count)
-
-    def _render(self, explainers: list[Explainer], settings: Settings, reloaded: set[Path],
-                full: bool) -> tuple[dict[str, bytes], int]:
-        """The whole site after a change: what the change touched is rendered again, the rest
-        is taken from the previous refresh."""
-        if full or self._env is None:
-            self._env = make_environment(self.project.templates_dir)
-        env = self._env
-        listings = [Listing.of(e) for e in explainers]
-        shown = {self.project.display(p) for p in reloaded}
-        if full:
-            self._items.clear()
-        for listing in listings:
-            if listing.file in shown or listing.slug not in self._items:
-                self._items[listing.slug] = render_listing_item(env, listing, settings)
-        self._items = {listing.slug: self._items[listing.slug] for listing in listings}
-        files = {"index.html": render_index(env, listings, self._items, settings)}
-        if full:
-            files.update(fixed_files(env, settings, self.project.templates_dir))
-        else:
-            files.update((path, data) for path, data in self.files.items()
-                         if not path.endswith("/index.html") and path != "index.html")
-        files.update(listing_files(env, listings, settings))
-        files.update(corrections_files(env, listings, settings))
-        files.update(story_files(env, listings, settings))
-        count = 1
-        for explainer in explainers:
-            path = page_path(explainer)
-            if full or explainer.file in shown or path not in self.files:
-                files[path] = render_explainer(env, explainer, settings)
-                count += 1
-            else:
-                files[path] = self.files[path]
-        return dict(sorted(files.items())), count
-
-    def _classify(self, changed: Iterable[Path] | None
-                  ) -> tuple[set[Path], set[str], bool, bool]:
-        content: set[Path] = set()
-        seeds: set[str] = set()
-        templates = settings = False
-        for path in changed or ():
-            path = Path(path)
-            # The folder resolved, not the file: a file that is a link is classed by where it
-            # is (and a link that loops cannot be resolved).
-            path = path.parent.resolve() / path.name
-            if path.name.startswith(".") or path.name.endswith("~"):
-                continue  # editors' swap and backup files
-            if path.parent == self.project.content_dir and path.suffix == ".md":
-                content.add(path)
-            elif path.is_relative_to(self.project.seeds_dir):
-                seeds.add(path.name)
-            elif path.is_relative_to(self.project.templates_dir):
-                templates = True
-            elif path == self.project.settings_file:
-                settings = True
-        return content, seeds, templates, settings
+            if memory is not None:
+                self._memory = memory.after_failure(changed)
+            return Refresh(frozenset(), ())
+        self._stored.keep((change.shas[path], data) for path, data in change.made.items())
+        self._stored.keep_only(set(change.shas.values()))
+        files = {path: self._stored.read(sha) for path, sha in change.shas.items()}
+        differ = {path for path in files.keys() | self.files.keys()
+                  if files.get(path) != self.files.get(path)}
+        self.files, self.problems = files, []
+        self._memory = Memory(change.record, None, change.engines)
+        return Refresh(frozenset(differ), change.loaded)

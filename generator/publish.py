@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import __version__
-from generator.build import BuildResult, build
+from generator.incremental import build
+from generator.pipeline import Built
 from generator.project import Project
 from generator.schema import Settings
 
@@ -39,7 +40,7 @@ class Published:
     branch: str
     pushed_to: str | None
     address: str | None
-    build: BuildResult
+    build: Built
 
 
 def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:

@@ -386,7 +386,7 @@ def _record_differs(explainer: Explainer):
     return notes_for
 
 
-def news_article(explainer: Explainer, settings: Settings) -> dict:
+def news_article(explainer: Explainer, settings: Settings) -> dict:  # noqa: C901 (issue 22)
     """schema.org NewsArticle: what search engines read; the source article as isBasedOn,
     every other source as a citation."""
 
@@ -494,28 +494,15 @@ def not_found_assets(static: Mapping[str, bytes], settings: Settings) -> dict[st
             "root": settings.base_url or "/"}
 
 
-def listing_files(env: jinja2.Environment, listings: Sequence[Listing], settings: Settings,
-                  made: dict[str, tuple[object, bytes]] | None = None) -> dict[str, bytes]:
+def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
+                  settings: Settings) -> dict[str, bytes]:
     """The sitemap (every page) and the feed (the newest FEED_ENTRIES), which need absolute
-    addresses, so only with a base URL. `made`, kept by a caller that renders again and again
-    with one environment and settings, holds each file with what it shows of the explainers:
-    a file is taken from it while that is the same (an edit to an article's text changes
-    neither), and put in it when made again."""
+    addresses, so only with a base URL."""
     if not settings.base_url:
         return {}
     ordered = index_order(listings)
-    dates = [e.updated or e.published for e in ordered]
-    files = {}
-    for name, shown, render in (
-            ("sitemap.xml", ([e.slug for e in ordered], dates), _render_sitemap),
-            ("feed.xml", (max(dates, default=None), ordered[:FEED_ENTRIES]), _render_feed)):
-        known = made.get(name) if made is not None else None
-        if known is None or known[0] != shown:
-            known = (shown, render(env, ordered, settings))
-            if made is not None:
-                made[name] = known
-        files[name] = known[1]
-    return files
+    return {"sitemap.xml": _render_sitemap(env, ordered, settings),
+            "feed.xml": _render_feed(env, ordered, settings)}
 
 
 class CorrectionEntry(NamedTuple):

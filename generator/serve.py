@@ -1,16 +1,15 @@
 """`explainer serve`: a live preview that rebuilds on save and reloads the open browser tab.
 
-Sits on top of the build stages through IncrementalSite. Pages are served from memory (the
-deployable `site/` is never touched), the livereload script is injected into served pages only,
-and only paths of the built site are ever served: nothing from disk, so no traversal and no
-symlinks to follow. The reload socket accepts connections from the preview's own pages only.
+Sits on the incremental layer, as `build` does, with the site kept in memory (SiteInMemory):
+the deployable `site/` is never touched, the livereload script is injected into served pages
+only, and only paths of the built site are ever served: nothing from disk, so no traversal and
+no symlinks to follow. The reload socket accepts connections from the preview's own pages only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import gc
 import html
 import mimetypes
 import threading
@@ -26,7 +25,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from generator.errors import Problem, counted, printable
-from generator.incremental import IncrementalSite
+from generator.incremental import SiteInMemory, collect_dropped
 from generator.project import Project
 
 LOOPBACK = "127.0.0.1"
@@ -97,7 +96,7 @@ class ReloadSocket(LiveReloadHandler):
 class SiteHandler(web.RequestHandler):
     """Serves the in-memory site, or the current problems in place of any page."""
 
-    def initialize(self, site: IncrementalSite) -> None:
+    def initialize(self, site: SiteInMemory) -> None:
         self.site = site
 
     def get(self, path: str) -> None:
@@ -149,7 +148,7 @@ def _message_page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def make_app(site: IncrementalSite, hub: ReloadHub) -> web.Application:
+def make_app(site: SiteInMemory, hub: ReloadHub) -> web.Application:
     return web.Application([
         (r"/livereload", ReloadSocket, {"hub": hub}),
         (r"/livereload\.js", LiveReloadJSHandler),
@@ -163,7 +162,7 @@ class PreviewServer:
     def __init__(self, project: Project, host: str = LOOPBACK, port: int = 8000,
                  log: Callable[[str], None] = print) -> None:
         self.project = project
-        self.site = IncrementalSite(project)
+        self.site = SiteInMemory(project)
         self.hub = ReloadHub()
         self.log = log
         self.last_refresh_ms = 0.0
@@ -209,14 +208,17 @@ class PreviewServer:
 
     def apply(self, changed: Iterable[Path] | None) -> None:
         """Refresh the site after a change, report, and reload the browser if anything shows
-        differently."""
+        differently; then, the browser told, collect what the refresh dropped."""
+        try:
+            self._refresh(changed)
+        finally:
+            collect_dropped()
+
+    def _refresh(self, changed: Iterable[Path] | None) -> None:
         before = self.site.problems
         start = time.perf_counter()
         result = self.site.refresh(list(changed) if changed is not None else None)
         self.last_refresh_ms = (time.perf_counter() - start) * 1000
-        # Move what the build made out of the collector's way: a full collection over the
-        # pages of a large site would otherwise pause a later rebuild for 100 ms or more.
-        gc.freeze()
         what = printable(", ".join(result.reloaded[:3])) or "templates"
         if self.site.problems:
             if self.site.problems != before:
@@ -227,7 +229,7 @@ class PreviewServer:
             return
         if changed is not None:
             self.log(f"Rebuilt {what} in {self.last_refresh_ms:.0f} ms "
-                     f"({counted(result.rerendered, 'page')} rendered)")
+                     f"({counted(len(result.reloaded), 'page')} rendered)")
         if result.changed or before:
             # The 404 page inlines the stylesheet, so it changes with it: still a restyle.
             styles = sorted(path for path in result.changed if path.endswith(".css"))

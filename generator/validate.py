@@ -118,7 +118,7 @@ class _Walk:
                                 f"not text; put it in quotes: \"{value}\"")
         return self.problem(node, path, f"unsupported YAML tag {node.tag}")
 
-    def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:
+    def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:  # noqa: C901 (issue 22)
         if not isinstance(node, yaml.MappingNode):
             names = ", ".join(f"'{name}'" for name in _required(cls)) if path else ""
             hint = f" ({names})" if names else ""
@@ -205,7 +205,7 @@ def _required(cls: type) -> tuple[str, ...]:
 
 
 @functools.cache
-def _converter(kind: Kind) -> Convert:
+def _converter(kind: Kind) -> Convert:  # noqa: C901 (one flat match)
     """The function that checks a node against `kind` and returns its value (or INVALID,
     with the problem recorded). Made once per kind rather than matching the kind at every
     node: a build walks thousands of nodes per second."""
@@ -571,7 +571,7 @@ def _peek(node: yaml.MappingNode, key: str) -> str | None:
     return None
 
 
-def _check_dates(walk: _Walk, explainer: Explainer) -> None:
+def _check_dates(walk: _Walk, explainer: Explainer) -> None:  # noqa: C901 (issue 22)
     """Dates in the order time runs: events, then publication, then updates and corrections;
     each status's history after the moment it held."""
     front, e = walk.source.front, explainer

@@ -1,27 +1,26 @@
 """`explainer build --watch`: build, then keep the output folder current as files are saved.
 
-Sits on top of build. Each batch of saved files starts a build that is handed what the last
-one learned (build.Warm): it looks again at the saved files only, and does not stat the
-output folder file by file, since nothing but this process has written it a moment ago.
-Once saves stop for a moment, one more build looks at everything, as a fresh
-`explainer build` would, so a change the watcher did not report, or a hand edit to the
-output folder, is put right within a second of the last save.
+Each batch of saved files starts a build handed what the last one kept (incremental.Memory):
+it looks again at the saved files only, and does not look at the output folder file by file,
+since nothing but this process has written it a moment ago. Once saves stop for a moment, one
+more build looks at everything, as a fresh `explainer build` would, so a change the watcher did
+not report, or a hand edit to the output folder, is put right within a second of the last save.
 """
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
+import enum
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import watchfiles
 
-from generator.build import BuildOptions, BuildResult, Warm, build, require_content_folder
 from generator.errors import ContentError, Problem
+from generator.incremental import Memory, collect_dropped, rebuild
+from generator.pipeline import Built, require_content_folder
 from generator.project import Project
 from generator.write import UnsafeOutputError
 
@@ -29,28 +28,30 @@ from generator.write import UnsafeOutputError
 QUIET_MS = 500
 
 
+class Cause(enum.Enum):
+    START = "start"
+    SAVE = "save"  # files were saved
+    CHECK = "check"  # the full look, once saves stopped
+
+
 @dataclass(frozen=True)
 class Rebuild:
     """One build of a watch: why it ran, and what it did or what stopped it."""
 
-    reason: str  # "start", "save" (files were saved) or "check" (the full look once quiet)
+    cause: Cause
     saved: tuple[str, ...]  # the saved files, as the project shows them
     seconds: float
-    result: BuildResult | None = None
+    result: Built | None = None
     problems: tuple[Problem, ...] = ()  # the content's problems: nothing was written
     error: str | None = None  # the output folder could not be written
 
 
 def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | None = None,
-          options: BuildOptions = BuildOptions(), stop: threading.Event | None = None,
-          quiet_ms: int = QUIET_MS) -> None:
+          jobs: int = 0, stop: threading.Event | None = None, quiet_ms: int = QUIET_MS) -> None:
     """Build, then build again after every save, until `stop` is set (or Ctrl-C). Without a
     content folder there is nothing to watch: ContentError, as from build."""
     require_content_folder(project)
-    # The watcher runs a thread of its own: worker processes must not be forked from here.
-    options = replace(options, cache=True, start_method=options.start_method or (
-        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"))
-    warm: Warm | None = None
+    memory: Memory | None = None
     started = checked = False
     # The watcher starts before the first build (on the first, empty, batch after quiet_ms),
     # so that nothing saved during a build is missed.
@@ -58,40 +59,48 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
                                     debounce=quiet_ms, rust_timeout=quiet_ms,
                                     yield_on_timeout=True):
         saved = sorted({Path(path) for _, path in changes})
-        if warm is None:
-            if started and not saved:
-                continue  # the first build failed: wait for a save
-            reason, given = "start", None
-        elif saved:
-            reason, given = "save", warm.saw(saved, site_as_left=True)
-        elif not checked:
-            reason, given = "check", warm.recheck()
-        else:
+        cause = _cause(memory is not None, started, checked, bool(saved))
+        if cause is None:
             continue
         started = True
-        # Shown: the files saved, or removed ones that were content (not an editor's or a
-        # tool's temporary file, made and gone within the batch).
-        shown = tuple(project.display(p) for p in saved if p.exists() or p.suffix == ".md")
-        rebuild = _build_once(project, base_url, options, given, reason, shown)
-        if rebuild.result is not None:
-            warm, checked = rebuild.result.warm, reason != "save"
+        look = saved if cause is Cause.SAVE else None
+        rebuild_, after = _build_once(project, base_url, jobs, memory, look, cause,
+                                      _shown(project, saved))
+        if after is not None:
+            memory, checked = after, cause is not Cause.SAVE
         else:
             # Nothing was written: keep what is known, with the saves still to look at, and
             # wait for the next save rather than report the same problems again.
-            warm, checked = given, True
-        # What a build keeps (cache entries, parser, templates) lives as long as the watch:
-        # moved out of the collector's way, as in the preview.
-        gc.freeze()
-        report(rebuild)
+            memory, checked = memory.after_failure(look) if memory else None, True
+        collect_dropped()
+        report(rebuild_)
 
 
-def _build_once(project: Project, base_url: str | None, options: BuildOptions,
-                warm: Warm | None, reason: str, saved: tuple[str, ...]) -> Rebuild:
+def _cause(built: bool, started: bool, checked: bool, saved: bool) -> Cause | None:
+    """Why to build after a batch of the watcher's (None: not to)."""
+    if not built:
+        return None if started and not saved else Cause.START
+    if saved:
+        return Cause.SAVE
+    return None if checked else Cause.CHECK
+
+
+def _shown(project: Project, saved: list[Path]) -> tuple[str, ...]:
+    """The files saved, or removed ones that were content (not an editor's or a tool's
+    temporary file, made and gone within the batch)."""
+    return tuple(project.display(p) for p in saved if p.exists() or p.suffix == ".md")
+
+
+def _build_once(project: Project, base_url: str | None, jobs: int, memory: Memory | None,
+                look: list[Path] | None, cause: Cause, saved: tuple[str, ...]
+                ) -> tuple[Rebuild, Memory | None]:
     start = time.perf_counter()
     try:
-        result = build(project, base_url, options, warm)
+        result, after = rebuild(project, base_url, memory, look, jobs=jobs,
+                                site_as_left=cause is Cause.SAVE)
     except ContentError as err:
-        return Rebuild(reason, saved, time.perf_counter() - start, problems=tuple(err.problems))
+        return Rebuild(cause, saved, time.perf_counter() - start,
+                       problems=tuple(err.problems)), None
     except (UnsafeOutputError, OSError) as err:
-        return Rebuild(reason, saved, time.perf_counter() - start, error=str(err))
-    return Rebuild(reason, saved, time.perf_counter() - start, result)
+        return Rebuild(cause, saved, time.perf_counter() - start, error=str(err)), None
+    return Rebuild(cause, saved, time.perf_counter() - start, result), after

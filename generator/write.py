@@ -5,8 +5,7 @@ nothing. A full build goes into a fresh folder beside the target, swapped in at 
 with an atomic exchange where the system offers one (Linux renameat2). A small change to a
 site that is exactly as the last build left it is made in place instead: the new files are
 written beside their targets first, then renamed over them together, with Ctrl-C held back
-for those few renames. Files whose bytes did not change are never rewritten, and pages from
-the build cache are hard links, not copies.
+for those few renames. Files whose bytes did not change are never rewritten.
 """
 
 from __future__ import annotations
@@ -14,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import enum
 import hashlib
 import os
 import shutil
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,24 +29,36 @@ MARKER = ".explainer-site"
 _MARKER_TEXT = b"This folder is written by `explainer build`; its contents are replaced on build.\n"
 
 
-class Linked(NamedTuple):
-    """A file of the build cache, to be linked into the site rather than copied."""
+class FileStamp(NamedTuple):
+    """Size, modification and change times of a file or folder: any write to a file changes
+    at least one, and any file added, removed or renamed in a folder changes the folder's."""
 
-    sha: str  # SHA-256 of its bytes, and its name
-    folder: str  # where it is kept
+    size: int
+    mtime_ns: int
+    ctime_ns: int
 
-    @property
-    def path(self) -> str:
-        # Joined only for the files actually written: a build lists every page, writes few.
-        return os.path.join(self.folder, self.sha)
+    @classmethod
+    def of(cls, found: os.stat_result) -> FileStamp:
+        return cls(found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
-# What a build may put in a site: bytes to write, or a file of the build cache to link.
-Content = bytes | Linked
-# For each file of a written site: its SHA-256, size and modification time; for each folder
-# (a key ending in "/", the site itself "/"): its modification time, which any file added,
-# removed or renamed in it changes. Together they tell whether the site is still as written.
-Stamps = dict[str, tuple[str, int, int]]
+class KnownFile(NamedTuple):
+    """A file as a build last saw it: its stamp, and the SHA-256 of its bytes ("" for a
+    folder)."""
+
+    stamp: FileStamp
+    sha: str
+
+
+# Every file and folder of a written site (a folder's key ends in "/", the site's own is "/"):
+# together they tell whether the site is still as written.
+SiteFiles = dict[str, KnownFile]
+
+
+class Outcome(enum.Enum):
+    UNCHANGED = "unchanged"
+    UPDATED = "updated in place"
+    REPLACED = "replaced"
 
 
 class UnsafeOutputError(Exception):
@@ -56,82 +67,49 @@ class UnsafeOutputError(Exception):
 
 @dataclass(frozen=True)
 class Written:
-    how: str  # "unchanged", "updated in place" or "replaced"
+    outcome: Outcome
     changed: int
     removed: int
-    stamps: Stamps
+    site: SiteFiles
 
 
-class Staged(NamedTuple):
-    """A site being written whole: its new folder (see stage_site) and the files already
-    placed in it."""
-
-    folder: Path
-    placed: frozenset[str]
-
-
-def stage_site(out_dir: Path) -> Path:
-    """A new, empty folder beside `out_dir` for a site that will be written whole, so that
-    its pages can be placed in it (place_page) by the processes rendering them, while the
-    rest is still being made. write_site swaps it in; discard_staged removes it if the build
-    fails."""
+def write_site(files: Mapping[str, bytes], out_dir: Path, shas: Mapping[str, str] | None = None,
+               previous: SiteFiles | None = None) -> Written:
+    """Make `out_dir` hold exactly `files`. `shas`, when known, is the SHA-256 of each, so that
+    only the files written are read from `files`. `previous` is what the last write returned,
+    given only once is_untouched has found the folder still as that write left it; then only
+    what differs is written. Without it the folder is written whole."""
     _refuse_foreign(out_dir)
-    return _new_folder_beside(out_dir)
-
-
-def _new_folder_beside(out_dir: Path) -> Path:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-
-
-def place_page(staging: Path | str, path: str, content: Content, mode: int = 0o644) -> bool:
-    """Put a page (`path` is '<folder>/index.html') in a staging folder, bytes as a file of
-    `mode`. False, and nothing written, if its folder is already there: two explainers with
-    one slug, which the build reports before any site is swapped in."""
-    folder = os.path.join(staging, os.path.dirname(path))
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        return False
-    _put(content, Path(staging, path), mode)
-    return True
-
-
-def discard_staged(staging: Path) -> None:
-    """Remove a staging folder that was not swapped in (nothing, if it was)."""
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def write_site(files: Mapping[str, Content], out_dir: Path,
-               previous: Stamps | None = None, staged: Staged | None = None) -> Written:
-    """Make `out_dir` hold exactly `files`. `previous` is what the last write returned, given
-    only once is_untouched has found the folder still as that write left it; then only what
-    differs is written. Without it the folder is written whole; with `staged`, it is written
-    whole into that staging folder, where the files it names were placed already."""
-    if staged is None:
-        _refuse_foreign(out_dir)  # stage_site did, for a staged site
-    wanted = {path: _sha(content) for path, content in files.items()}
-    if previous and staged is None:
-        changed = sorted(p for p, sha in wanted.items() if previous.get(p, ("",))[0] != sha)
+    wanted = dict(shas) if shas is not None else {
+        path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+    if previous:
+        changed = sorted(p for p, sha in wanted.items() if p not in previous
+                         or previous[p].sha != sha)
         removed = sorted(p for p in previous if p not in wanted and not p.endswith("/"))
         if not changed and not removed:
-            return Written("unchanged", 0, 0, previous)
+            return Written(Outcome.UNCHANGED, 0, 0, previous)
         if len(changed) + len(removed) <= in_place_at_most(len(wanted)):
             _update_in_place(files, out_dir, changed, removed)
-            # Folders of the site now: those of the last build, less any that only held
-            # removed files, plus any that new files went into.
-            folders = {p for p in previous if p.endswith("/")} | _folders_of(changed)
-            if removed:
-                folders &= _folders_of(wanted)
-            touched = _folders_of([*changed, *removed]) & folders
-            stamps = {p: s for p, s in previous.items()
-                      if (p in wanted and p not in changed) or p in folders}
-            stamps.update(_stamp(out_dir, changed, wanted))
-            stamps.update(_stamp(out_dir, sorted(touched), wanted))
-            return Written("updated in place", len(changed), len(removed), stamps)
-    _replace(files, out_dir, staged)
-    return Written("replaced", len(files), 0,
+            return Written(Outcome.UPDATED, len(changed), len(removed),
+                           _restamped(out_dir, previous, wanted, changed, removed))
+    _replace(files, out_dir, wanted)
+    return Written(Outcome.REPLACED, len(wanted), 0,
                    _stamp(out_dir, [*wanted, *sorted(_folders_of(wanted))], wanted))
+
+
+def _restamped(out_dir: Path, previous: SiteFiles, wanted: dict[str, str], changed: list[str],
+               removed: list[str]) -> SiteFiles:
+    """The stamps of a site updated in place: folders of the last build, less any that only
+    held removed files, plus any that new files went into."""
+    folders = {p for p in previous if p.endswith("/")} | _folders_of(changed)
+    if removed:
+        folders &= _folders_of(wanted)
+    touched = _folders_of([*changed, *removed]) & folders
+    site = {p: known for p, known in previous.items()
+            if (p in wanted and p not in changed) or p in folders}
+    site.update(_stamp(out_dir, changed, wanted))
+    site.update(_stamp(out_dir, sorted(touched), wanted))
+    return site
 
 
 def in_place_at_most(files: int) -> int:
@@ -140,21 +118,9 @@ def in_place_at_most(files: int) -> int:
     return max(20, files // 10)
 
 
-def _sha(content: Content) -> str:
-    if isinstance(content, Linked):
-        return content.sha
-    return hashlib.sha256(content).hexdigest()
-
-
-def _put(content: Content, target: Path, mode: int = 0o644) -> None:
-    if isinstance(content, bytes):
-        with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as out:
-            out.write(content)
-        return
-    try:
-        os.link(content.path, target)
-    except OSError:  # another file system, or links not allowed: copy instead
-        shutil.copyfile(content.path, target)
+def _put(data: bytes, target: Path) -> None:
+    with open(target, "wb") as out:
+        out.write(data)
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
@@ -166,13 +132,10 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> Stamps:
-    stamps = {}
+def _stamp(out_dir: Path, paths: list[str], wanted: dict[str, str]) -> SiteFiles:
     with stat_in(out_dir) as stat_of:
-        for path in paths:
-            info = stat_of(_relative(path))
-            stamps[path] = (wanted.get(path, ""), info.st_size, info.st_mtime_ns)
-    return stamps
+        return {path: KnownFile(FileStamp.of(stat_of(_relative(path))), wanted.get(path, ""))
+                for path in paths}
 
 
 def _relative(path: str) -> str:
@@ -197,33 +160,22 @@ def stat_in(folder: Path, follow_symlinks: bool = False
         yield lambda name: os.stat(os.path.join(base, name), follow_symlinks=follow_symlinks)
 
 
-def is_untouched(out_dir: Path, previous: Stamps, only: Iterable[str] | None = None) -> bool:
+def is_untouched(out_dir: Path, previous: SiteFiles, only: Iterable[str] | None = None) -> bool:
     """Whether the folder is as the last build left it: no file edited, added or removed.
-    One stat per file and per folder, no listing: a folder's time changes with its entries.
-    With `only`, just those of its stamped paths are looked at."""
+    One stat per file and per folder, no listing: a folder's times change with its entries.
+    With `only`, just those of its paths are looked at."""
     if "/" not in previous:
         return False  # no stamps of this folder (a first build, or another output folder)
-    stamps = previous if only is None else {p: previous[p] for p in only if p in previous}
-    is_dir, is_file = stat.S_ISDIR, stat.S_ISREG
+    paths = previous if only is None else [p for p in only if p in previous]
     try:
         with stat_in(out_dir) as stat_of:
-            # The loop runs once per file of the site on every build: kept tight.
-            for path, (_, size, mtime) in stamps.items():
-                if path[-1] == "/":
-                    info = stat_of(path[:-1] or ".")
-                    if info.st_mtime_ns != mtime or not is_dir(info.st_mode):
-                        return False
-                else:
-                    info = stat_of(path)
-                    if info.st_mtime_ns != mtime or info.st_size != size \
-                            or not is_file(info.st_mode):
-                        return False
+            return all(FileStamp.of(stat_of(_relative(path))) == previous[path].stamp
+                       for path in paths)
     except OSError:
         return False
-    return True
 
 
-def _update_in_place(files: Mapping[str, Content], out_dir: Path, changed: list[str],
+def _update_in_place(files: Mapping[str, bytes], out_dir: Path, changed: list[str],
                      removed: list[str]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
@@ -261,17 +213,14 @@ def _interrupts_held() -> Iterator[None]:
             raise KeyboardInterrupt
 
 
-def _replace(files: Mapping[str, Content], out_dir: Path, staged: Staged | None = None
-             ) -> None:
-    staging = staged.folder if staged else _new_folder_beside(out_dir)
-    placed = staged.placed if staged else frozenset()
+def _replace(files: Mapping[str, bytes], out_dir: Path, paths: Iterable[str]) -> None:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        for relative, content in files.items():
-            if relative in placed:
-                continue
+        for relative in paths:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            _put(content, target)
+            _put(files[relative], target)
         (staging / MARKER).write_bytes(_MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, out_dir)

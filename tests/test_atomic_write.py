@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator import write as write_module
-from generator.build import BuildOptions, build
 from generator.errors import ContentError
+from generator.incremental import build
 from generator.write import MARKER, UnsafeOutputError, write_site
 from tests.conftest import story_text, write_story
 
@@ -71,7 +72,7 @@ def test_writes_into_a_new_or_empty_folder(tmp_path):
 
 
 def test_interrupted_write_leaves_the_previous_site_byte_identical(project, monkeypatch):
-    build(project, options=BuildOptions(cache=False))
+    pipeline.build(project)
     before = tree_hash(project.out_dir)
     real_put, calls = write_module._put, []
 

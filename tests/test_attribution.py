@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.article import normalize
-from generator.build import build
 from generator.cli import main
+from generator.incremental import build
 from generator.project import Project
 from generator.render import long_date
 from generator.scaffold import article_markdown

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
 
 import pytest
 
+from generator import parallel
 from generator.cli import NO_BASE_URL, main
 
 
@@ -21,9 +23,35 @@ def test_build_reports_what_it_did_then_that_nothing_changed(project, capsys):
     project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
     assert main(["build", "--root", str(project.root)]) == 0
     assert main(["build", "--root", str(project.root)]) == 0
-    first, second = capsys.readouterr().out.strip().split("\n")
+    out, err = capsys.readouterr()
+    first, second = out.strip().split("\n")
     assert first.startswith("Built 1 explainer (") and "1 page rendered" in first
     assert second.startswith("Checked 1 explainer (") and second.endswith("site/ is up to date.")
+    assert re.search(r"into site/ in [0-9.]+ m?s: ", first), "the summary says how long it took"
+    assert err == "", "no progress drawn when the output is not a terminal"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_one_line_of_a_terminal_and_cleared_at_the_end():
+    assert parallel.terminal_progress("Rendering", io.StringIO()) is None
+    screen = Terminal()
+    results = parallel.map_files(lambda made, n: n * made, [1, 2, 3], lambda: 10,
+                                 progress=parallel.terminal_progress("Rendering", screen))
+    assert results == [10, 20, 30]
+    assert "\n" not in screen.getvalue()
+    assert screen.getvalue().split("\r")[1:] == [
+        "Rendering 1/3\x1b[K", "Rendering 2/3\x1b[K", "\x1b[K"]
+
+
+def untimed(line: str) -> str:
+    """A summary line without the time it gives ('in 148 ms', 'in 2.3 s')."""
+    assert re.search(r" in [0-9.]+ m?s\b", line) or not line.startswith(("Built", "Checked")), \
+        line
+    return re.sub(r" in [0-9.]+ m?s\b", "", line, count=1)
 
 
 def test_every_count_in_a_summary_agrees_with_its_noun(project, capsys):
@@ -32,7 +60,7 @@ def test_every_count_in_a_summary_agrees_with_its_noun(project, capsys):
     path = project.content_dir / "trump-putin-phased-ceasefire-call.md"
     path.write_text(path.read_text().replace('title: "', 'title: "New: ', 1))
     assert main(["build", "--root", str(project.root)]) == 0
-    lines = capsys.readouterr().out.strip().split("\n")
+    lines = [untimed(line) for line in capsys.readouterr().out.strip().split("\n")]
     assert lines[0].startswith("Built 1 explainer (12 files) into site/: 1 page rendered, 12 ")
     # The page and the home page changed, and the feed, the corrections page and its feed
     # and the story page, which show titles; not the sitemap.

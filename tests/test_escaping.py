@@ -7,7 +7,7 @@ import json
 import pytest
 
 from generator.article import ArticleParser
-from generator.build import build
+from generator.incremental import build
 from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
 
 PAYLOAD = '<script>alert("x")</script>'

@@ -11,7 +11,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from generator.article import normalize
-from generator.build import build
+from generator.incremental import build
 from tests.conftest import FIRST_STORY, REPO
 
 

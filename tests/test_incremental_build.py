@@ -1,9 +1,9 @@
-"""The build cache and parallel builds: fast, but never a stale page and always the same bytes."""
+"""The incremental layer and parallel builds: never a stale file, always the same bytes as a
+build from scratch, and only what an input change touches made again."""
 
 from __future__ import annotations
 
-import errno
-import hashlib
+import functools
 import importlib.metadata
 import marshal
 import os
@@ -14,11 +14,12 @@ import jinja2
 import pytest
 
 from bench.synthetic import make_project
-from generator import cache
-from generator.build import BuildOptions, build
+from generator import cache, parallel, pipeline
 from generator.errors import ContentError
+from generator.incremental import build
 from generator.project import Project
 from generator.validate import validate
+from generator.write import Outcome
 from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
 from tests.test_atomic_write import tree_hash
 
@@ -31,10 +32,10 @@ def page_text(project: Project) -> str:
 
 def test_a_second_build_with_no_change_renders_and_writes_nothing(project):
     first = build(project)
-    assert first.rendered == 1 and first.written.how == "replaced"
+    assert first.rendered == 1 and first.written.outcome is Outcome.REPLACED
     before = tree_hash(project.out_dir)
     again = build(project)
-    assert (again.rendered, again.written.how) == (0, "unchanged")
+    assert (again.rendered, again.written.outcome) == (0, Outcome.UNCHANGED)
     assert tree_hash(project.out_dir) == before
 
 
@@ -45,7 +46,7 @@ def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(proj
     write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
     result = build(project)
     assert result.rendered == 1
-    assert result.written.how == "updated in place"
+    assert result.written.outcome is Outcome.UPDATED
     assert result.written.changed == 2  # the page and the index that lists its summary
     assert "A new summary." in page_text(project)
     assert (project.out_dir / "index.html").read_bytes() != index_before
@@ -61,7 +62,7 @@ def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(proj
     ("a shared partial", lambda p: _replace(p.templates_dir / "partials" / "sources.html",
                                             "no link available", "no address known"),
      "no address known"),
-    # Inlined into partials that are inlined into explainer.html (templating._InliningLoader).
+    # Included by partials that explainer.html includes.
     ("a partial's partial", lambda p: _replace(p.templates_dir / "partials" / "support.html",
                                                'title="Read it in the source article"',
                                                'title="Read this in the source article"'),
@@ -148,7 +149,7 @@ def test_a_seed_saved_while_the_build_checks_it_is_checked_again_next_build(proj
                         encoding="utf-8")
         return explainer
 
-    monkeypatch.setattr("generator.build.validate", saved_right_after_the_check)
+    monkeypatch.setattr("generator.pipeline.validate", saved_right_after_the_check)
     build(project)  # checked against the seed as it was
     monkeypatch.undo()
     with pytest.raises(ContentError, match=re.escape("differs from seeds/000_a66ea636ac6472d1")):
@@ -174,22 +175,19 @@ def test_a_hand_edited_site_is_replaced_whole(project):
     (project.out_dir / PAGE).unlink()
     (project.out_dir / PAGE).write_text("edited by hand")
     result = build(project)
-    assert result.written.how == "replaced"
+    assert result.written.outcome is Outcome.REPLACED
     assert tree_hash(project.out_dir) == cold
 
 
 def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
     root = make_project(tmp_path / "many", 30)
     project = Project.at(root)
-    build(project, options=BuildOptions(cache=False, jobs=1))
+    pipeline.build(project)
     serial = tree_hash(project.out_dir)
     shutil.rmtree(project.out_dir)
-    result = build(project, options=BuildOptions(jobs=2))
+    result = build(project, jobs=2)
     assert result.rendered == 30
     assert tree_hash(project.out_dir) == serial
-    pages = list(project.out_dir.glob("story-*/index.html"))
-    assert len(pages) == 30 and all(p.stat().st_nlink == 2 for p in pages), \
-        "each page is one file, in the site and in the cache"
     shutil.rmtree(project.out_dir)
     result = build(project)
     assert result.rendered == 0, "every page came from the cache"
@@ -199,48 +197,12 @@ def test_cold_cached_and_parallel_builds_give_byte_identical_sites(tmp_path):
         "no absolute paths of the machine in the output"
 
 
-def test_pages_rendered_again_with_the_same_bytes_stay_one_file_in_site_and_cache(tmp_path):
-    root = make_project(tmp_path / "many", 30)
-    project = Project.at(root)
-    build(project, options=BuildOptions(jobs=2))
-    css = project.templates_dir / "static" / "style.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* darker links */\n", encoding="utf-8")
-    result = build(project, options=BuildOptions(jobs=2))
-    assert (result.rendered, result.written.how) == (30, "replaced")
-    pages = list(project.out_dir.glob("story-*/index.html"))
-    assert len(pages) == 30 and all(p.stat().st_nlink == 2 for p in pages)
-    assert len(list((root / cache.FOLDER / "pages").iterdir())) == 30
-
-
-def test_where_files_cannot_be_linked_pages_are_copied_into_and_out_of_the_cache(
-        tmp_path, monkeypatch):
-    # As with a cache and a site on two file systems: os.link fails with EXDEV.
-    root = make_project(tmp_path / "many", 30)
-    project = Project.at(root)
-    build(project, options=BuildOptions(cache=False, jobs=1))
-    serial = tree_hash(project.out_dir)
-    shutil.rmtree(project.out_dir)
-
-    def no_links(*args, **kwargs):
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    monkeypatch.setattr(os, "link", no_links)  # the forked workers inherit it
-    assert build(project, options=BuildOptions(jobs=2)).rendered == 30
-    assert tree_hash(project.out_dir) == serial
-    pages = list((root / cache.FOLDER / "pages").iterdir())
-    assert len(pages) == 30 and all(p.stat().st_nlink == 1 for p in pages)
-    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name for p in pages)
-    shutil.rmtree(project.out_dir)
-    assert build(project).rendered == 0, "every page copied from the cache"
-    assert tree_hash(project.out_dir) == serial
-
-
 def test_problems_are_found_in_parallel_builds_too(tmp_path):
     root = make_project(tmp_path / "many", 30)
     bad = root / "content" / "story-00007.md"
     bad.write_text(bad.read_text().replace("status: proposed", "status: maybe", 1))
     with pytest.raises(ContentError) as err:
-        build(Project.at(root), options=BuildOptions(jobs=2))
+        build(Project.at(root), jobs=2)
     assert [p.file for p in err.value.problems] == ["content/story-00007.md"]
 
 
@@ -253,14 +215,14 @@ def test_a_failed_parallel_build_leaves_the_previous_site_and_no_half_written_on
     # of them were placed must leave the old site as it was, and nothing of the new one.
     root = make_project(tmp_path / "many", 30)
     project = Project.at(root)
-    build(project, options=BuildOptions(jobs=2))
+    build(project, jobs=2)
     before = tree_hash(project.out_dir)
     _replace(project.templates_dir / "partials" / "summary.html", '<p class="summary">',
              '<p class="summary" >')
     bad = root / "content" / "story-00029.md"
     bad.write_text(bad.read_text().replace("status: proposed", "status: maybe", 1))
     with pytest.raises(ContentError):
-        build(project, options=BuildOptions(jobs=2))
+        build(project, jobs=2)
     assert tree_hash(project.out_dir) == before
     assert leftovers(project) == []
 
@@ -272,7 +234,10 @@ def test_two_files_with_one_slug_fail_a_parallel_cold_build_cleanly(tmp_path, ca
     twin.write_text(twin.read_text().replace("slug: story-00011", "slug: story-00003", 1))
     project = Project.at(root)
     with pytest.raises(ContentError) as err:
-        build(project, options=BuildOptions(jobs=2, cache=cache))
+        if cache:
+            build(project, jobs=2)
+        else:
+            pipeline.build(project, map_files=functools.partial(parallel.map_files, jobs=2))
     assert [(p.file, p.field) for p in err.value.problems] == [
         ("content/story-00011.md", "slug")]
     assert "already the slug of content/story-00003.md" in err.value.problems[0].message
@@ -309,7 +274,7 @@ def test_a_file_added_to_the_site_by_hand_is_removed_by_the_next_build(project, 
     (project.out_dir / stray).parent.mkdir(exist_ok=True)
     (project.out_dir / stray).write_text("added by hand")
     result = build(project)
-    assert result.written.how == "replaced"
+    assert result.written.outcome is Outcome.REPLACED
     assert tree_hash(project.out_dir) == cold
 
 
@@ -338,7 +303,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     result = build(project)
     assert result.rendered == 1
     assert tree_hash(project.out_dir) == cold
-    assert build(project).written.how == "unchanged"
+    assert build(project).written.outcome is Outcome.UNCHANGED
 
 
 def test_without_lookups_from_a_folder_descriptor_builds_still_see_every_change(
@@ -348,29 +313,55 @@ def test_without_lookups_from_a_folder_descriptor_builds_still_see_every_change(
     monkeypatch.setattr(os, "supports_dir_fd", set())
     build(project)
     cold = tree_hash(project.out_dir)
-    assert build(project).written.how == "unchanged"
+    assert build(project).written.outcome is Outcome.UNCHANGED
     (project.out_dir / FIRST_STORY / "notes.html").write_text("added by hand")
-    assert build(project).written.how == "replaced"
+    assert build(project).written.outcome is Outcome.REPLACED
     assert tree_hash(project.out_dir) == cold
     write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
     result = build(project)
-    assert (result.rendered, result.written.how) == (1, "updated in place")
+    assert (result.rendered, result.written.outcome) == (1, Outcome.UPDATED)
 
 
-def test_a_page_edited_in_place_in_the_site_is_rendered_again_not_taken_from_the_cache(
-        project):
-    """Site pages are hard links to the cache's copies: an edit made in place (after making
-    the file writable, as an editor or root can) changes both. The next build must notice."""
+def test_a_page_edited_in_place_in_the_site_is_put_right(project):
     build(project)
     cold = tree_hash(project.out_dir)
-    page = project.out_dir / PAGE
-    page.chmod(0o644)
-    with open(page, "r+b") as stored:
+    with open(project.out_dir / PAGE, "r+b") as stored:
         stored.write(b"<!-- edited in place -->")
-    result = build(project)
-    assert result.rendered == 1
+    assert build(project).written.outcome is Outcome.REPLACED
     assert tree_hash(project.out_dir) == cold
-    assert build(project).written.how == "unchanged"
+    assert build(project).written.outcome is Outcome.UNCHANGED
     shutil.rmtree(project.out_dir)
-    assert build(project).rendered == 0, "the cache holds the right page again"
+    assert build(project).rendered == 0, "the cache holds the page as built"
     assert tree_hash(project.out_dir) == cold
+
+
+def test_an_edit_the_lists_do_not_show_rewrites_only_the_page(project):
+    # The home page, the feeds, the corrections page and the story page are made from what
+    # each explainer shows in them; an edit to anything else (an actor's role) leaves them be.
+    project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
+    build(project)
+    lists = {name: (project.out_dir / name).stat().st_mtime_ns
+             for name in ("index.html", "feed.xml", "sitemap.xml", "corrections/index.html",
+                          "corrections.xml")}
+    text = story_text(project)
+    role = "    role: President of the United States\n"
+    assert role in text
+    write_story(project, text.replace(role, role.rstrip() + " (edited)\n", 1))
+    result = build(project)
+    assert (result.rendered, result.written.changed) == (1, 1)
+    assert "(edited)" in page_text(project)
+    assert {name: (project.out_dir / name).stat().st_mtime_ns for name in lists} == lists
+
+
+def test_a_correction_added_to_one_explainer_reaches_the_corrections_page_and_feed(project):
+    project.settings_file.write_text("base_url: https://desk.example.org/explainers/\n")
+    build(project)
+    text = story_text(project)
+    entry = "corrections:\n"
+    assert entry in text
+    write_story(project, text.replace(entry, entry + "  - date: 2026-12-01\n"
+                                      "    kind: clarification\n"
+                                      "    text: A clarification added today.\n", 1))
+    build(project)
+    for name in ("corrections/index.html", "corrections.xml"):
+        assert "A clarification added today." in (project.out_dir / name).read_text()

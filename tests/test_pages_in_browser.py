@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from generator.build import build
+from generator.incremental import build
 from generator.project import Project
 from tests.conftest import FIRST_STORY, REPO
 

@@ -13,8 +13,8 @@ from urllib.request import urlopen
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.build import build
 from generator.cli import main
+from generator.incremental import build
 from generator.project import Project
 from tests.conftest import FIRST_STORY, REPO
 

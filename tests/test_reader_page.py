@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.article import normalize
-from generator.build import build
+from generator.incremental import build
 from generator.project import Project
 from generator.render import long_date
 from tests.conftest import FIRST_STORY, REPO

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import make_project
-from generator.build import BuildOptions, BuildResult, build
+from generator import pipeline
 from generator.cache import FOLDER
+from generator.incremental import build
 from generator.project import Project
 from tests.test_atomic_write import tree_hash
 
@@ -44,7 +45,7 @@ class Runner:
     def __init__(self, origin: Path, home: Path) -> None:
         self.origin, self.workspace, self.saved = origin, home / "workspace", home / "cache.tar"
 
-    def run(self, options: BuildOptions = BuildOptions()) -> tuple[BuildResult, dict[str, str]]:
+    def run(self, cache: bool = True) -> tuple[pipeline.Built, dict[str, str]]:
         """Check out, restore the cache if one was saved, build, save the cache; returns the
         build and the site's files with their hashes."""
         shutil.rmtree(self.workspace, ignore_errors=True)
@@ -53,7 +54,7 @@ class Runner:
             with tarfile.open(self.saved) as archive:
                 archive.extractall(self.workspace, filter="data")
         project = Project.at(self.workspace)
-        result = build(project, base_url=BASE_URL, options=options)
+        result = (build if cache else pipeline.build)(project, BASE_URL)
         if (self.workspace / FOLDER).is_dir():
             with tarfile.open(self.saved, "w") as archive:
                 archive.add(self.workspace / FOLDER, arcname=FOLDER)
@@ -93,5 +94,5 @@ def test_a_fresh_clone_with_the_cache_restored_renders_only_the_changed_explaine
     assert result.rendered == 1
     assert "An edited synthetic" in (runner.workspace / "site" / "story-00007" /
                                      "index.html").read_text(encoding="utf-8")
-    _, cold_site = Runner(origin, tmp_path / "cold").run(BuildOptions(cache=False))
+    _, cold_site = Runner(origin, tmp_path / "cold").run(cache=False)
     assert site == cold_site

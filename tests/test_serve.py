@@ -11,8 +11,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable, Coroutine
 
+import jinja2
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -221,3 +223,25 @@ def test_a_broken_template_is_shown_until_fixed(server, project):
     assert status == 500 and "templates/partials/summary.html:1: template:" in page
     reload_after(server, lambda: partial.write_text(good, encoding="utf-8"))
     assert fetch(server, PAGE)[0] == 200
+
+
+def test_templates_saved_again_and_again_leave_no_old_templates_in_memory(project, monkeypatch):
+    # Each template save makes a new set of templates; the preview must let the old ones go.
+    made: list[weakref.ref] = []
+    make = jinja2.Environment.__init__
+
+    def recorded(self, *args, **kwargs):
+        make(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(jinja2.Environment, "__init__", recorded)
+    preview = PreviewServer(project, port=0, log=lambda _: None)
+    preview.apply(None)
+    template = project.templates_dir / "partials" / "summary.html"
+    for n in range(3):
+        template.write_text(template.read_text(encoding="utf-8") + f"\n{{# save {n} #}}\n",
+                            encoding="utf-8")
+        preview.apply([template])
+    assert not preview.site.problems
+    assert len(made) >= 4
+    assert sum(ref() is not None for ref in made) == 1, "only the templates in use are kept"

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from bench.synthetic import make_project
-from generator.build import build
 from generator.cli import main
 from generator.errors import ContentError
+from generator.incremental import build
 from generator.project import Project
 from generator.render import FEED_ENTRIES
 from tests.conftest import FIRST_STORY

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.build import build, check
 from generator.cli import main
+from generator.incremental import build
 from generator.lint import stale_developing
+from generator.pipeline import check
 from generator.project import Project
 from generator.scaffold import article_markdown
 from tests.conftest import FIRST_STORY, REPO

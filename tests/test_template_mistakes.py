@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import build
 from generator.errors import ContentError
+from generator.incremental import build
 
 
 @pytest.mark.parametrize(("template", "below"), [

@@ -1,5 +1,5 @@
-"""`explainer build --watch`, and the warm builds it runs: after every kind of change the site
-must be byte for byte what a fresh build makes."""
+"""`explainer build --watch`, and the builds it runs with what the last one kept in memory: after
+every kind of change the site must be byte for byte what a fresh build makes."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import make_project
-from generator.build import BuildOptions, build
+from generator import pipeline
 from generator.cli import main
 from generator.errors import ContentError
+from generator.incremental import build, rebuild
 from generator.project import Project
 from generator.watch import Rebuild, watch
+from generator.write import Outcome
 from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
 from tests.test_atomic_write import tree_hash
 
@@ -29,7 +31,7 @@ from tests.test_atomic_write import tree_hash
 def fresh_site(project: Project, tmp_path: Path) -> dict[str, str]:
     """What `explainer build --no-cache` makes of the project as it is now, elsewhere."""
     out = tmp_path / f"fresh-{time.monotonic_ns()}"
-    build(Project.at(project.root, out), options=BuildOptions(cache=False))
+    pipeline.build(Project.at(project.root, out))
     site = tree_hash(out)
     shutil.rmtree(out)
     return site
@@ -101,74 +103,69 @@ def synthetic(tmp_path: Path) -> Project:
     return Project.at(make_project(tmp_path / "desk", 30))
 
 
-def test_warm_builds_after_each_kind_of_change_make_what_a_fresh_build_makes(
+def test_builds_from_memory_after_each_kind_of_change_make_what_a_fresh_build_makes(
         synthetic, tmp_path):
-    result = build(synthetic)
-    assert result.warm is not None
-    warm = result.warm
+    result, memory = rebuild(synthetic, None, None, None)
     for what, change, rendered in STEPS:
         saved = change(synthetic)
-        result = build(synthetic, warm=warm.saw(saved, site_as_left=True))
+        result, memory = rebuild(synthetic, None, memory, saved, site_as_left=True)
         assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path), what
         if rendered is not None:  # only what the change touched was rendered again
             assert result.rendered == rendered, what
         else:
             assert result.rendered == result.explainers, what
-        assert result.warm is not None
-        warm = result.warm
 
 
-def test_a_warm_build_after_a_bad_save_fails_and_the_next_save_recovers(synthetic, tmp_path):
-    warm = build(synthetic).warm
-    assert warm is not None
+def test_a_build_from_memory_after_a_bad_save_fails_and_the_next_save_recovers(
+        synthetic, tmp_path):
+    _, memory = rebuild(synthetic, None, None, None)
     before = tree_hash(synthetic.out_dir)
     seed = synthetic.seeds_dir / "story-00007.txt"
     good = seed.read_text(encoding="utf-8")
     seed.write_text("An article that no longer says what the explainer quotes.\n",
                     encoding="utf-8")
-    pending = warm.saw([seed], site_as_left=True)
     with pytest.raises(ContentError) as caught:
-        build(synthetic, warm=pending)
+        rebuild(synthetic, None, memory, [seed], site_as_left=True)
     assert {p.file for p in caught.value.problems} == {"content/story-00007.md"}
     assert tree_hash(synthetic.out_dir) == before
     seed.write_text(good, encoding="utf-8")
-    result = build(synthetic, warm=pending.saw([seed], site_as_left=True))
+    # An unrelated save: the seed is still to be looked at, as the failed build was to.
+    other = synthetic.content_dir / "story-00001.md"
+    other.write_bytes(other.read_bytes())
+    result, _ = rebuild(synthetic, None, memory.after_failure([seed]), [other],
+                        site_as_left=True)
     assert tree_hash(synthetic.out_dir) == before == fresh_site(synthetic, tmp_path)
-    assert result.written.how == "unchanged"
+    assert result.written.outcome is Outcome.UNCHANGED
 
 
 def test_a_build_by_another_process_in_between_is_noticed(synthetic, tmp_path):
-    warm = build(synthetic).warm
-    assert warm is not None
+    _, memory = rebuild(synthetic, None, None, None)
     # Say `explainer build --base-url ...` from another terminal: another site, another
-    # manifest. The warm state's idea of the site is out of date, and must not be trusted.
+    # manifest. What this process remembers of the site is out of date, and not trusted.
     build(synthetic, base_url="https://elsewhere.example/")
-    result = build(synthetic, warm=warm.saw([], site_as_left=True))
+    result, _ = rebuild(synthetic, None, memory, [], site_as_left=True)
     assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
-    assert result.written.how == "replaced"
+    assert result.written.outcome is Outcome.REPLACED
 
 
 def test_the_full_recheck_puts_right_a_hand_edit_to_the_site(synthetic, tmp_path):
-    warm = build(synthetic).warm
-    assert warm is not None
+    _, memory = rebuild(synthetic, None, None, None)
     page = synthetic.out_dir / "story-00008" / "index.html"
-    page.chmod(0o644)
     page.write_text("edited by hand", encoding="utf-8")
     stray = synthetic.out_dir / "story-00008" / "stray.html"
     stray.write_text("not made by the build", encoding="utf-8")
-    build(synthetic, warm=warm.recheck())
+    rebuild(synthetic, None, memory, None)
     assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
     assert not stray.exists()
 
 
 def test_a_site_deleted_while_vouched_for_is_written_whole(synthetic, tmp_path):
-    warm = build(synthetic).warm
-    assert warm is not None
+    _, memory = rebuild(synthetic, None, None, None)
     shutil.rmtree(synthetic.out_dir)
     saved = _touched(lambda p: _edit(p.content_dir / "story-00009.md", "A synthetic explainer",
                                      "An edited explainer"), "content/story-00009.md")(synthetic)
-    result = build(synthetic, warm=warm.saw(saved, site_as_left=True))
-    assert result.written.how == "replaced"
+    result, _ = rebuild(synthetic, None, memory, saved, site_as_left=True)
+    assert result.written.outcome is Outcome.REPLACED
     assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
     # ...and the next build is no mistake either: the folder is still one the build made.
     build(synthetic)
@@ -195,7 +192,7 @@ def next_rebuild(rebuilds: queue.Queue[Rebuild], reason: str) -> Rebuild:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         rebuild = rebuilds.get(timeout=deadline - time.monotonic())
-        if rebuild.reason == reason:
+        if rebuild.cause.value == reason:
             return rebuild
     raise AssertionError(f"no {reason} rebuild")
 
@@ -238,7 +235,7 @@ def test_watch_puts_right_a_hand_edit_to_the_site_once_saves_stop(project, watch
     write_story(project, set_top_level(story_text(project), "title", "Saved"))
     next_rebuild(watching, "save")
     check = next_rebuild(watching, "check")
-    assert check.result is not None and check.result.written.how == "replaced"
+    assert check.result is not None and check.result.written.outcome is Outcome.REPLACED
     now = tree_hash(project.out_dir)
     assert now["404.html"] == built["404.html"]
     assert "static/stray.css" not in now

@@ -1,0 +1,217 @@
+"""The pipeline, top to bottom: load → validate → render → write.
+
+`check` stops after validation; `build` goes all the way, and writes the site only once every
+file is valid and every file rendered. Nothing here remembers an earlier build: incremental.py
+does that, beside this module, with the same functions.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator.article import ArticleParser
+from generator.errors import ContentError, Problem
+from generator.load import parse_source, parse_yaml_file
+from generator.project import Project
+from generator.render import (
+    corrections_files,
+    fixed_files,
+    listing_files,
+    make_environment,
+    page_path,
+    render_explainer,
+    render_index,
+    render_listing_item,
+    story_files,
+)
+from generator.schema import Explainer, Listing, Settings
+from generator.validate import is_web_address, validate, validate_settings, with_base_url
+from generator.write import Written, write_site
+
+# `map_files` of parallel.py, or this: every file in this process.
+MapFiles = Callable[..., list]
+
+
+def in_this_process(work: Callable, items: Sequence, setup: Callable) -> list:
+    made = setup()
+    return [work(made, item) for item in items]
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The Markdown parser and the templates: made once per process, used for every file."""
+
+    parser: ArticleParser
+    templates: jinja2.Environment
+
+
+def make_engines(templates_dir: Path, bytecode_dir: Path | None = None) -> Engines:
+    return Engines(ArticleParser(), make_environment(templates_dir, bytecode_dir))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One content file loaded, validated and rendered: its page, and what the site's other
+    files show of it."""
+
+    file: str  # as the project shows it
+    listing: Listing
+    item: str  # its entry on the home page (partials/listing.html)
+    html: bytes
+    seed: str
+    seed_sha: str  # of the seed's bytes as validation read them
+
+
+@dataclass(frozen=True)
+class Built:
+    settings: Settings
+    explainers: int
+    files: int
+    rendered: int
+    out_dir: Path
+    written: Written
+
+
+@dataclass(frozen=True)
+class CheckedSite:
+    settings: Settings
+    explainers: tuple[Explainer, ...]
+
+
+def build(project: Project, base_url: str | None = None,
+          map_files: MapFiles = in_this_process) -> Built:
+    """Check everything and render every file, then write the site."""
+    settings = load_settings(project, base_url)
+    made = map_files(functools.partial(make_page, project, settings), content_files(project),
+                     functools.partial(make_engines, project.templates_dir))
+    pages = checked_pages(made)
+    env = make_environment(project.templates_dir)
+    files = {page_path(page.listing): page.html for page in pages}
+    files |= listed_files(env, settings, [page.listing for page in pages],
+                          {page.listing.slug: page.item for page in pages})
+    files |= fixed_files(env, settings, project.templates_dir)
+    written = write_site(dict(sorted(files.items())), project.out_dir)
+    return Built(settings, len(pages), len(files), len(pages), project.out_dir, written)
+
+
+def check(project: Project, base_url: str | None = None) -> CheckedSite:
+    """Load and validate the settings and every content file; raise ContentError listing all
+    problems."""
+    parser = ArticleParser()
+    explainers: list[Explainer] = []
+    problems: list[Problem] = []
+    settings = Settings()
+    try:
+        settings = load_settings(project, base_url)
+    except ContentError as err:
+        problems.extend(err.problems)
+    for path in content_files(project):
+        try:
+            explainers.append(load_explainer(project, path, parser))
+        except ContentError as err:
+            problems.extend(err.problems)
+    problems.extend(duplicate_slugs(explainers))
+    if problems:
+        raise ContentError(problems)
+    return CheckedSite(settings, tuple(explainers))
+
+
+def make_page(project: Project, settings: Settings, engines: Engines,
+              path: Path) -> Page | ContentError:
+    """Load, validate and render one content file; its problems are returned, not raised, so
+    that every file's are reported together."""
+    try:
+        explainer = load_explainer(project, path, engines.parser)
+        listing = Listing.of(explainer)
+        env = engines.templates
+        return Page(explainer.file, listing, render_listing_item(env, listing, settings),
+                    render_explainer(env, explainer, settings), explainer.seed,
+                    explainer.seed_sha)
+    except ContentError as err:
+        return err
+
+
+def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
+    """The pages, or ContentError with every file's problems and any slug used twice."""
+    pages = [page for page in made if isinstance(page, Page)]
+    problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
+    problems += duplicate_slugs(page.listing for page in pages)
+    if problems:
+        raise ContentError(problems)
+    return pages
+
+
+def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
+                 items: Mapping[str, str]) -> dict[str, bytes]:
+    """The files that list explainers: the home page (from each one's entry, by slug), the
+    sitemap, the feed, the corrections page and its feed, and each story's page."""
+    return ({"index.html": render_index(env, listings, items, settings)}
+            | listing_files(env, listings, settings) | corrections_files(env, listings, settings)
+            | story_files(env, listings, settings))
+
+
+def content_files(project: Project) -> list[Path]:
+    """The content files, in order; ContentError when there are none."""
+    require_content_folder(project)
+    # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
+    found = sorted(name for name in _names_in(project.content_dir)
+                   if name.endswith(".md") and not name.startswith("."))
+    if not found:
+        raise ContentError([Problem("content/", None, None, "folder",
+                                    "no .md files to build; start one with 'explainer new'")])
+    return [project.content_dir / name for name in found]
+
+
+def _names_in(folder: Path) -> list[str]:
+    """The names of the files in a folder, links that loop or lead nowhere included (they are
+    reported as problems of that file)."""
+    return [entry.name for entry in folder.iterdir()
+            if entry.is_file() or entry.is_symlink()]
+
+
+def require_content_folder(project: Project) -> None:
+    """The build's problem when the project has no content folder, as a ContentError."""
+    if not project.content_dir.is_dir():
+        raise ContentError([Problem("content/", None, None, "folder",
+                                    f"no content folder at {project.content_dir}")])
+
+
+def load_settings(project: Project, base_url: str | None = None) -> Settings:
+    """The site settings (defaults when there is no settings file), or ContentError."""
+    path = project.settings_file
+    node = parse_yaml_file(path.read_bytes(), project.display(path)) if path.is_file() else None
+    settings = validate_settings(node, project.display(path))
+    if base_url is None:
+        return settings
+    if not is_web_address(base_url):
+        raise ContentError([Problem("--base-url", None, None, "base_url",
+                                    f"'{base_url}' is not a web address: use a full "
+                                    "http:// or https:// URL")])
+    return with_base_url(settings, base_url)
+
+
+def load_explainer(project: Project, path: Path, parser: ArticleParser) -> Explainer:
+    """Load and validate one content file (stages 1 and 2), or raise ContentError. A file that
+    is a link not to follow (Project.link_problem) is a problem of that file, never read."""
+    if problem := project.link_problem(path):
+        raise ContentError([Problem(project.display(path), None, None, "file", problem)])
+    return validate(parse_source(path.read_bytes(), project.display(path)), parser,
+                    project.seeds_dir)
+
+
+def duplicate_slugs(explainers: Iterable[Explainer | Listing]) -> list[Problem]:
+    """Two files may not publish to the same address."""
+    first: dict[str, Explainer | Listing] = {}
+    problems = []
+    for explainer in sorted(explainers, key=lambda e: e.file):
+        other = first.setdefault(explainer.slug, explainer)
+        if other is not explainer:
+            problems.append(Problem(explainer.file, explainer.slug_line, None, "slug",
+                                    f"'{explainer.slug}' is already the slug of "
+                                    f"{other.file}:{other.slug_line}"))
+    return problems

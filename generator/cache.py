@@ -70,6 +70,10 @@ class Record:
     outputs: dict[str, Made] = field(default_factory=dict)  # by path in the site
     site: SiteFiles = field(default_factory=dict)  # the output folder as written
     out_dir: str = ""
+    # Each source with its row in the manifest, as read or last saved: a build saves the
+    # rows of the sources it did not change without making them again.
+    rows: dict[str, tuple[Source, tuple]] = field(default_factory=dict, compare=False,
+                                                  repr=False)
 
 
 def code_fingerprint(project: Project) -> str:
@@ -175,23 +179,36 @@ def save_record(project: Project, record: Record) -> ManifestId:
     _make_folder(folder)
     rows = (_header(), record.code,
             {name: (tuple(known.stamp), known.sha) for name, known in record.files.items()},
-            {name: (s.seed, s.listing.to_row(), s.item, s.version)
-             for name, s in record.sources.items()},
+            {name: _source_row(record.rows, name, source)
+             for name, source in record.sources.items()},
             {path: tuple(made) for path, made in record.outputs.items()},
             {path: (tuple(known.stamp), known.sha) for path, known in record.site.items()},
             record.out_dir)
     return _atomic_write(folder / _MANIFEST, marshal.dumps(rows))
 
 
+def _source_row(rows: dict[str, tuple[Source, tuple]], name: str, source: Source) -> tuple:
+    known = rows.get(name)
+    if known is None or known[0] is not source:
+        row = (source.seed, source.listing.to_row(), source.item, source.version)
+        known = rows[name] = (source, row)
+    return known[1]
+
+
 def _from_rows(code: str, files: dict, sources: dict, outputs: dict, site: dict,
                out_dir: str) -> Record:
-    def known(rows: dict) -> dict[str, KnownFile]:
-        return {name: KnownFile(FileStamp(*stamp), sha) for name, (stamp, sha) in rows.items()}
+    rows = {name: (Source(seed, Listing.from_row(listing), item, version), row)
+            for name, row in sources.items() for seed, listing, item, version in (row,)}
+    return Record(code, _known_files(files), {name: row[0] for name, row in rows.items()},
+                  {path: Made(*made) for path, made in outputs.items()}, _known_files(site),
+                  out_dir, rows)
 
-    return Record(code, known(files),
-                  {name: Source(seed, Listing.from_row(listing), item, version)
-                   for name, (seed, listing, item, version) in sources.items()},
-                  {path: Made(*made) for path, made in outputs.items()}, known(site), out_dir)
+
+def _known_files(rows: dict) -> dict[str, KnownFile]:
+    # tuple.__new__ rather than the named tuples' own: thousands are read on every build.
+    new = tuple.__new__
+    return {name: new(KnownFile, (new(FileStamp, stamp), sha))
+            for name, (stamp, sha) in rows.items()}
 
 
 # --------------------------------------------------------------------------------- store

@@ -43,7 +43,7 @@ from generator.pipeline import (
     Built,
     Engines,
     Page,
-    content_files,
+    content_names,
     duplicate_slugs,
     listed_files,
     load_settings,
@@ -185,26 +185,37 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     files = _looked_at(project, before.files, look)
     versions = {name: known.sha for name, known in files.items()}
     versions |= {"code": code, "settings": _version_of(repr(settings))}
-    names = [project.display(path) for path in content_files(project)]
+    names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     todo = [name for name in names if _stale_page(before, name, versions, have)]
-    if engines is None or engines[0] != code:
-        engines = (code, make_engines(project.templates_dir, job.bytecode))
+    engines = _engines_for(code, engines, job) if todo else engines
     made = parallel.map_files(
         functools.partial(make_page, project, settings), [project.root / n for n in todo],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
-        job.progress, here=engines[1])
+        job.progress, here=engines[1] if engines else None)
     sources = _sources(before, names, made)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
     outputs, output_bytes = _page_outputs(before, sources, made, versions)
     for inputs, make in ((listed_inputs(sources), _listed), (FIXED_INPUTS, _fixed)):
-        kept, new = _group(before, made_from(inputs, versions), have,
-                           lambda make=make: make(job, engines[1], sources))
+        digest = made_from(inputs, versions)
+        kept = _kept(before, digest, have)
+        if kept is None:  # outputs made together from the same inputs: made again together
+            engines = _engines_for(code, engines, job)
+            new = make(job, engines[1], sources)
+            kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
+            output_bytes |= new
         outputs |= kept
-        output_bytes |= new
     record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
-                    before.out_dir)
+                    before.out_dir, before.rows)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, tuple(todo), engines)
+
+
+def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
+                 ) -> tuple[str, Engines]:
+    """The engines made for this code: those given, if they were, else new ones."""
+    if engines is None or engines[0] != code:
+        return code, make_engines(job.project.templates_dir, job.bytecode)
+    return engines
 
 
 def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Has) -> bool:
@@ -249,15 +260,11 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
     return outputs, output_bytes
 
 
-def _group(before: Record, inputs: str, have: Has, make: Callable[[], dict[str, bytes]]
-           ) -> tuple[dict[str, Made], dict[str, bytes]]:
-    """Outputs made together from the same inputs: as before, if they were made from these
-    and their bytes can be had, else made now."""
+def _kept(before: Record, inputs: str, have: Has) -> dict[str, Made] | None:
+    """The outputs made from these inputs before, if there are any and their bytes can be
+    had; None if they must be made again."""
     kept = {path: made for path, made in before.outputs.items() if made.inputs == inputs}
-    if kept and all(have(made.sha) for made in kept.values()):
-        return kept, {}
-    new = make()
-    return {path: Made(inputs, _sha(data)) for path, data in new.items()}, new
+    return kept if kept and all(have(made.sha) for made in kept.values()) else None
 
 
 def _listed(job: Job, engines: Engines, sources: dict[str, Source]) -> dict[str, bytes]:
@@ -284,15 +291,16 @@ def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]
 def _looked_at(project: Project, before: dict[str, KnownFile], look: frozenset[Path] | None
                ) -> dict[str, KnownFile]:
     """Every content file and seed, with its stamp and hash: those `look` names (all, for
-    None) looked at again, the others as before."""
+    None) looked at again, the others as before. By name, as strings: a site of thousands
+    of files makes no Path of each."""
     folders = (project.content_dir, project.seeds_dir)
     if look is None or any(path.parent not in folders and not _read_anyway(project, path)
                            for path in look):
-        paths = [folder / name for folder in folders for name in _names(folder)]
-    else:
-        kept = {name: known for name, known in before.items() if project.root / name not in look}
-        return kept | _known(project, sorted(p for p in look if p.parent in folders), before)
-    return _known(project, paths, before)
+        names = [f"{folder.name}/{name}" for folder in folders for name in _names(folder)]
+        return _known(project, names, before)
+    looked = {f"{path.parent.name}/{path.name}" for path in look if path.parent in folders}
+    kept = {name: known for name, known in before.items() if name not in looked}
+    return kept | _known(project, sorted(looked), before)
 
 
 def _read_anyway(project: Project, path: Path) -> bool:
@@ -307,27 +315,30 @@ def _names(folder: Path) -> list[str]:
         return []
 
 
-def _known(project: Project, paths: list[Path], before: dict[str, KnownFile]
+def _known(project: Project, names: list[str], before: dict[str, KnownFile]
            ) -> dict[str, KnownFile]:
-    """The files that are there of `paths`, each hashed again only if its stamp changed. A
-    file that is a link not to follow gets no hash: what uses it is loaded again, and told."""
+    """The files of `names` (as the project shows them) that are there, each hashed again
+    only if its stamp changed. A file that is a link not to follow gets no hash: what uses it
+    is loaded again, and told."""
     found = {}
-    for path in paths:
+    root = str(project.root)
+    for name in names:
+        path = os.path.join(root, name)
         stamp = _stamp(path)
         if stamp is None:
             continue
-        name = project.display(path)
         known = before.get(name)
         if known is not None and known.stamp == stamp:
             found[name] = known
-        elif project.link_problem(path):
+        elif project.link_problem(Path(path)):
             found[name] = KnownFile(stamp, "")
         else:
-            found[name] = KnownFile(stamp, _sha(path.read_bytes()))
+            with open(path, "rb") as file:
+                found[name] = KnownFile(stamp, _sha(file.read()))
     return found
 
 
-def _stamp(path: Path) -> FileStamp | None:
+def _stamp(path: str) -> FileStamp | None:
     """A file's stamp (following links, as reading it does); a link that loops or leads
     nowhere, its own; None if there is no file there."""
     try:

@@ -8,6 +8,7 @@ does that, beside this module, with the same functions.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +158,11 @@ def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence
 
 def content_files(project: Project) -> list[Path]:
     """The content files, in order; ContentError when there are none."""
+    return [project.content_dir / name for name in content_names(project)]
+
+
+def content_names(project: Project) -> list[str]:
+    """The names of the content files, in order; ContentError when there are none."""
     require_content_folder(project)
     # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
     found = sorted(name for name in _names_in(project.content_dir)
@@ -164,14 +170,14 @@ def content_files(project: Project) -> list[Path]:
     if not found:
         raise ContentError([Problem("content/", None, None, "folder",
                                     "no .md files to build; start one with 'explainer new'")])
-    return [project.content_dir / name for name in found]
+    return found
 
 
 def _names_in(folder: Path) -> list[str]:
     """The names of the files in a folder, links that loop or lead nowhere included (they are
     reported as problems of that file)."""
-    return [entry.name for entry in folder.iterdir()
-            if entry.is_file() or entry.is_symlink()]
+    with os.scandir(folder) as entries:
+        return [entry.name for entry in entries if entry.is_symlink() or entry.is_file()]
 
 
 def require_content_folder(project: Project) -> None:

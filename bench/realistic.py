@@ -24,11 +24,15 @@ def slug_of(n: int) -> str:
 
 
 def variant(text: str, n: int) -> str:
-    """The first story as explainer number n: its own slug, title and seed."""
+    """The first story as explainer number n: its own slug, title and seed, in a story of
+    ten."""
     seed = re.search(r"^seed: (.+)$", text, re.MULTILINE)
     assert seed, "the first story names its seed"
     text = text.replace(f"slug: {SLUG}\n", f"slug: {slug_of(n)}\n", 1)
     text = text.replace(seed.group(0), f"seed: {slug_of(n)}.txt", 1)
+    # Stories of ten explainers each, as a desk's developing stories might be.
+    text = re.sub(r"^story: (.*)$", lambda m: f"story: {m.group(1)}-{n // 10}", text, count=1,
+                  flags=re.MULTILINE)
     return re.sub(r'^title: "', f'title: "Variant {n}: ', text, count=1, flags=re.MULTILINE)
 
 

@@ -51,7 +51,7 @@ from generator.pipeline import (
     make_page,
 )
 from generator.project import Project
-from generator.render import fixed_files, page_path
+from generator.render import fixed_files, page_path, story_files
 from generator.schema import Settings
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
@@ -68,6 +68,11 @@ def page_inputs(file: str, seed: str) -> tuple[str, ...]:
 def listed_inputs(files: Collection[str]) -> tuple[str, ...]:
     """What the files that list explainers are made from (pipeline.listed_files)."""
     return ("listed", *SHARED, *(f"listing:{file}" for file in sorted(files)))
+
+
+def story_inputs(story: str, files: Collection[str]) -> tuple[str, ...]:
+    """What a story's page is made from: its own explainers (render.story_files)."""
+    return ("story", story, *SHARED, *(f"listing:{file}" for file in sorted(files)))
 
 
 FIXED_INPUTS = ("fixed", *SHARED)  # the files that list no explainer (render.fixed_files)
@@ -199,12 +204,12 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     sources = _sources(before, names, made)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
     outputs, output_bytes = _page_outputs(before, sources, made, versions)
-    for inputs, make in ((listed_inputs(sources), _listed), (FIXED_INPUTS, _fixed)):
+    for inputs, make in _groups(sources):
         digest = made_from(inputs, versions)
         kept = _kept(before, digest, have)
         if kept is None:  # outputs made together from the same inputs: made again together
             engines = _engines_for(code, engines, job)
-            new = make(job, engines[1], sources)
+            new = make(job, engines[1])
             kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
             output_bytes |= new
         outputs |= kept
@@ -281,14 +286,30 @@ def _kept(before: Record, inputs: str, have: Has) -> dict[str, Made] | None:
     return kept if kept and all(have(made.sha) for made in kept.values()) else None
 
 
-def _listed(job: Job, engines: Engines, sources: dict[str, Source]) -> dict[str, bytes]:
-    return listed_files(engines.templates, job.settings,
-                        [s.listing for s in sources.values()],
-                        {s.listing.slug: s.item for s in sources.values()})
+# How to make a group of outputs, from the job and the engines.
+Make = Callable[[Job, Engines], dict[str, bytes]]
 
 
-def _fixed(job: Job, engines: Engines, sources: dict[str, Source]) -> dict[str, bytes]:
-    return fixed_files(engines.templates, job.settings, job.project.templates_dir)
+def _groups(sources: dict[str, Source]) -> list[tuple[tuple[str, ...], Make]]:
+    """The outputs made from several explainers, or from none, in groups, each with the
+    inputs it is made from: the files that list every explainer, the files that list none,
+    and each story's page, made from its own explainers."""
+    listings = [source.listing for source in sources.values()]
+    items = {source.listing.slug: source.item for source in sources.values()}
+    groups: list[tuple[tuple[str, ...], Make]] = [
+        (listed_inputs(sources), lambda job, engines: listed_files(
+            engines.templates, job.settings, listings, items)),
+        (FIXED_INPUTS, lambda job, engines: fixed_files(
+            engines.templates, job.settings, job.project.templates_dir))]
+    stories: dict[str, list[str]] = {}
+    for name, source in sources.items():
+        if source.listing.story:
+            stories.setdefault(source.listing.story, []).append(name)
+    for story, names in sorted(stories.items()):
+        told = [sources[name].listing for name in names]
+        groups.append((story_inputs(story, names), lambda job, engines, told=told: story_files(
+            engines.templates, told, job.settings)))
+    return groups
 
 
 def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]

@@ -97,6 +97,7 @@ def build(project: Project, base_url: str | None = None,
     files = {page_path(page.listing): page.html for page in pages}
     files |= listed_files(env, settings, [page.listing for page in pages],
                           {page.listing.slug: page.item for page in pages})
+    files |= story_files(env, [page.listing for page in pages], settings)
     files |= fixed_files(env, settings, project.templates_dir)
     written = write_site(dict(sorted(files.items())), project.out_dir)
     return Built(settings, len(pages), len(files), len(pages), project.out_dir, written)
@@ -151,11 +152,10 @@ def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
 
 def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                  items: Mapping[str, str]) -> dict[str, bytes]:
-    """The files that list explainers: the home page (from each one's entry, by slug), the
-    sitemap, the feed, the corrections page and its feed, and each story's page."""
+    """The files that list every explainer: the home page (from each one's entry, by slug),
+    the sitemap, the feed, the corrections page and its feed."""
     return ({"index.html": render_index(env, listings, items, settings)}
-            | listing_files(env, listings, settings) | corrections_files(env, listings, settings)
-            | story_files(env, listings, settings))
+            | listing_files(env, listings, settings) | corrections_files(env, listings, settings))
 
 
 def content_files(project: Project) -> list[Path]:

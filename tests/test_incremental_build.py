@@ -13,8 +13,9 @@ import shutil
 import jinja2
 import pytest
 
+from bench import realistic
 from bench.synthetic import make_project
-from generator import cache, parallel, pipeline
+from generator import cache, incremental, parallel, pipeline
 from generator.errors import ContentError
 from generator.incremental import build
 from generator.project import Project
@@ -365,3 +366,32 @@ def test_a_correction_added_to_one_explainer_reaches_the_corrections_page_and_fe
     build(project)
     for name in ("corrections/index.html", "corrections.xml"):
         assert "A clarification added today." in (project.out_dir / name).read_text()
+
+
+def test_a_story_page_is_made_again_when_one_of_its_own_explainers_changes_only(
+        tmp_path, monkeypatch):
+    # Four variants of the first story, in two stories of two explainers each.
+    root = realistic.make_project(tmp_path / "desk", 4)
+    for n in range(4):
+        path = root / "content" / f"{realistic.slug_of(n)}.md"
+        path.write_text(re.sub(r"^story: .*$", f"story: talks-{n // 2}", path.read_text(
+            encoding="utf-8"), count=1, flags=re.MULTILINE), encoding="utf-8")
+    project = Project.at(root)
+    build(project)
+    made: list[set[str]] = []
+    make = incremental.story_files
+
+    def counted(env, listings, settings):
+        made.append({listing.story for listing in listings})
+        return make(env, listings, settings)
+
+    monkeypatch.setattr("generator.incremental.story_files", counted)
+    path = root / "content" / f"{realistic.slug_of(3)}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "New: ', 1),
+                    encoding="utf-8")
+    build(project)
+    assert made == [{"talks-1"}]
+    assert "New: " in (project.out_dir / "stories" / "talks-1" / "index.html").read_text()
+    fresh = Project.at(root, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)

@@ -1,5 +1,5 @@
 """A realistic project of N explainers, for benchmarks: variants of the real annotated first
-story (content/trump-putin-phased-ceasefire-call.md, its front matter of ~460 lines and its
+story (content/trump-putin-phased-ceasefire-call.md, its front matter of ~570 lines and its
 article), each with its own slug, title and copy of the seed, so that every check runs on
 every file as on the real one.
 

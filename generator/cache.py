@@ -40,7 +40,8 @@ _MANIFEST = "manifest.marshal"
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
 # version of the generator does.
 LIBRARIES = (("jinja2", "jinja2"), ("markdown", "markdown"), ("markupsafe", "markupsafe"),
-             ("nh3", "nh3"), ("pyyaml", "yaml"), ("sentencex", "sentencex"))
+             ("nh3", "nh3"), ("pyyaml", "yaml"), ("sentencex", "sentencex"),
+             ("pillow", "PIL"), ("pagefind", "pagefind"), ("pagefind-bin", "pagefind_bin"))
 
 
 class Source(NamedTuple):

@@ -51,7 +51,7 @@ from generator.pipeline import (
     make_page,
 )
 from generator.project import Project
-from generator.render import fixed_files, page_path, story_files
+from generator.render import card_path, fixed_files, page_path, search_outputs, story_files
 from generator.schema import Settings
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
@@ -76,6 +76,11 @@ def story_inputs(story: str, files: Collection[str]) -> tuple[str, ...]:
 
 
 FIXED_INPUTS = ("fixed", *SHARED)  # the files that list no explainer (render.fixed_files)
+
+
+def versions_want_cards(versions: Mapping[str, str]) -> bool:
+    """Whether pages come with share cards: with the settings' base URL (see update)."""
+    return versions.get("cards") == "yes"
 
 
 def made_from(inputs: tuple[str, ...], versions: Mapping[str, str]) -> str:
@@ -150,7 +155,10 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     change = update(job, before, look, memory.engines if memory else None,
                     lambda sha: untouched or sha in stored)
     stored = Stored(stored.folder)  # as the pages made were kept, by whichever process
-    files = _Outputs(change.made, change.shas, stored, project.out_dir if untouched else None)
+    site = project.out_dir if untouched else None
+    change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
+                       lambda sha: untouched or sha in stored)
+    files = _Outputs(change.made, change.shas, stored, site)
     written = write_site(files, project.out_dir, change.shas, previous if untouched else None)
     stored.keep((change.shas[path], data) for path, data in change.made.items())
     record = dataclasses.replace(change.record, site=written.site,
@@ -192,7 +200,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
         code_fingerprint(project)
     files = _looked_at(project, before.files, look)
     versions = {name: known.sha for name, known in files.items()}
-    versions |= {"code": code, "settings": _version_of(repr(settings))}
+    versions |= {"code": code, "settings": _version_of(repr(settings)),
+                 "cards": "yes" if settings.base_url else "no"}
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     todo = [name for name in names if _stale_page(before, name, versions, have)]
     engines = _engines_for(code, engines, job) if todo else engines
@@ -219,13 +228,34 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     return Update(record, output_bytes, shas, tuple(todo), engines)
 
 
+def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes],
+              have: Has) -> Update:
+    """The update with the search index and page (render.search_outputs), made again when
+    a page changed. Only a build written to disk indexes: the index is made from every
+    explainer page, which `serve`, saving after saving, does not wait for."""
+    pages = sorted(page_path(source.listing) for source in change.record.sources.values())
+    digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
+                                     *(f"{path}\0{change.shas[path]}" for path in pages)]))
+    kept = _kept(before, digest, have)
+    made = dict(change.made)
+    if kept is None:
+        engines = _engines_for(change.record.code, change.engines, job)
+        new = search_outputs(engines[1].templates, job.settings, {p: read[p] for p in pages})
+        made |= new
+        kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
+    outputs = change.record.outputs | kept
+    record = dataclasses.replace(change.record, outputs=outputs)
+    return dataclasses.replace(change, record=record, made=made,
+                               shas={path: outputs[path].sha for path in sorted(outputs)})
+
+
 def _make_and_keep(stored: Stored | None, project: Project, settings: Settings,
                    engines: Engines, path: Path) -> Page | ContentError:
     """make_page, with the page kept in the cache's folder by the process that made it (so
     that, in a cold build, the workers keep the pages as they go)."""
     page = make_page(project, settings, engines, path)
     if stored is not None and isinstance(page, Page):
-        stored.keep([(page.sha, page.html)])
+        stored.keep([(page.sha, page.html), *([(page.card_sha, page.card)] if page.card else [])])
     return page
 
 
@@ -242,9 +272,14 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
     source = before.sources.get(name)
     if source is None:
         return True
+    inputs = made_from(page_inputs(name, source.seed), versions)
     made = before.outputs.get(page_path(source.listing))
-    return made is None or made.inputs != made_from(page_inputs(name, source.seed), versions) \
-        or not have(made.sha)
+    if made is None or made.inputs != inputs or not have(made.sha):
+        return True
+    # Its share card is made with it (pipeline.make_page), when the site has a base URL.
+    card = before.outputs.get(card_path(source.listing))
+    wanted = versions_want_cards(versions)
+    return (card is not None) != wanted or (card is not None and not have(card.sha))
 
 
 def _sources(before: Record, names: list[str], made: list[Page | ContentError]
@@ -269,13 +304,19 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
     pages = {page.file: page for page in made if isinstance(page, Page)}
     outputs, output_bytes = {}, {}
     for name, source in sources.items():
-        path = page_path(source.listing)
+        path, card = page_path(source.listing), card_path(source.listing)
         if name in pages:
-            output_bytes[path] = pages[name].html
-            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
-                                 pages[name].sha)
+            page = pages[name]
+            inputs = made_from(page_inputs(name, source.seed), versions)
+            output_bytes[path] = page.html
+            outputs[path] = Made(inputs, page.sha)
+            if page.card:
+                output_bytes[card] = page.card
+                outputs[card] = Made(inputs, page.card_sha)
         else:
             outputs[path] = before.outputs[path]
+            if card in before.outputs:
+                outputs[card] = before.outputs[card]
     return outputs, output_bytes
 
 

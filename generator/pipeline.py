@@ -21,6 +21,7 @@ from generator.errors import ContentError, Problem
 from generator.load import parse_source, parse_yaml_file
 from generator.project import Project
 from generator.render import (
+    card_path,
     corrections_files,
     fixed_files,
     listing_files,
@@ -29,9 +30,11 @@ from generator.render import (
     render_explainer,
     render_index,
     render_listing_item,
+    search_outputs,
     story_files,
 )
 from generator.schema import Explainer, Listing, Settings
+from generator.share_card import share_card
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
 from generator.write import Written, write_site
 
@@ -68,6 +71,10 @@ class Page:
     sha: str  # of html
     seed: str
     seed_sha: str  # of the seed's bytes as validation read them
+    # Its share card (share_card.py), made with the page where it has an address to be
+    # shared at: only a site with a base URL can name it in og:image.
+    card: bytes | None = None
+    card_sha: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,10 +102,13 @@ def build(project: Project, base_url: str | None = None,
     pages = checked_pages(made)
     env = make_environment(project.templates_dir)
     files = {page_path(page.listing): page.html for page in pages}
+    files |= {card_path(page.listing): page.card for page in pages if page.card}
     files |= listed_files(env, settings, [page.listing for page in pages],
                           {page.listing.slug: page.item for page in pages})
     files |= story_files(env, [page.listing for page in pages], settings)
     files |= fixed_files(env, settings, project.templates_dir)
+    # Last: its search page is the one that finds (fixed_files' says there is no index).
+    files |= search_outputs(env, settings, {page_path(p.listing): p.html for p in pages})
     written = write_site(dict(sorted(files.items())), project.out_dir)
     return Built(settings, len(pages), len(files), len(pages), project.out_dir, written)
 
@@ -134,8 +144,11 @@ def make_page(project: Project, settings: Settings, engines: Engines,
         listing = Listing.of(explainer)
         env = engines.templates
         html = render_explainer(env, explainer, settings)
+        card = share_card(listing, settings.title, settings.publisher) \
+            if settings.base_url else None
         return Page(explainer.file, listing, render_listing_item(env, listing, settings),
-                    html, hashlib.sha256(html).hexdigest(), explainer.seed, explainer.seed_sha)
+                    html, hashlib.sha256(html).hexdigest(), explainer.seed, explainer.seed_sha,
+                    card, hashlib.sha256(card).hexdigest() if card else "")
     except ContentError as err:
         return err
 

@@ -30,6 +30,7 @@ from generator.schema import (
     Settings,
     Source,
 )
+from generator.search import search_files
 from generator.templating import jinja_environment, template_problems
 
 # A feed is polled over and over by readers that only want what is new.
@@ -96,6 +97,11 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
 
 def page_path(explainer: Explainer | Listing) -> str:
     return f"{explainer.slug}/index.html"
+
+
+def card_path(explainer: Explainer | Listing) -> str:
+    """Where an explainer's share card (share_card.py) is."""
+    return f"{explainer.slug}/share.png"
 
 
 def index_order(listings: Sequence[Listing]) -> list[Listing]:
@@ -457,6 +463,20 @@ def json_ld(data: dict) -> Markup:
                   .replace(">", "\\u003e"))
 
 
+def search_page(env: jinja2.Environment, settings: Settings, indexed: bool) -> bytes:
+    with template_problems(env):
+        return _render(env, "search.html", settings, root="../", indexed=indexed,
+                       lang=settings.language,
+                       canonical=page_url(settings, "search/index.html"))
+
+
+def search_outputs(env: jinja2.Environment, settings: Settings,
+                   pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The search page and the Pagefind index of these explainer pages."""
+    return {"search/index.html": search_page(env, settings, indexed=True),
+            **search_files(pages, settings.language)}
+
+
 def fixed_files(env: jinja2.Environment, settings: Settings,
                 templates_dir: Path) -> dict[str, bytes]:
     """The files that do not list the explainers: stylesheet and other static files, the 404
@@ -475,6 +495,8 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
                                     lang=settings.language, **not_found_assets(files, settings))
         files["robots.txt"] = _render(env, "robots.txt", settings,
                                       sitemap=page_url(settings, "sitemap.xml"))
+        # Until a build indexes the site (search_outputs), the search page says there is none.
+        files["search/index.html"] = search_page(env, settings, indexed=False)
     # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.
     files[".nojekyll"] = b""
     if settings.custom_domain:

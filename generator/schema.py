@@ -123,7 +123,7 @@ ACTOR_KIND = Choice(("person", "organization", "group"))
 VERDICT = Choice(("differs", "adds context"))
 CORRECTION_KIND = Choice(("correction", "clarification", "update"))
 # Slugs the site uses for its own pages.
-RESERVED_SLUGS = frozenset({"static", "corrections", "stories"})
+RESERVED_SLUGS = frozenset({"static", "corrections", "stories", "search", "pagefind"})
 
 
 def spec(kind: Kind, doc: str, **kwargs: Any) -> Any:

@@ -159,7 +159,7 @@ def test_subheadings_become_headings_below_the_section_heading(story):
 
 def test_every_internal_link_and_fragment_resolves(built, page):
     pages = {path: page(path) for path in sorted(built.out_dir.rglob("*.html"))}
-    assert len(pages) == 5  # the index, the explainer, the corrections and story pages, 404
+    assert len(pages) == 6  # index, explainer, corrections, story and search pages, 404
     not_found = built.out_dir / "404.html"
     for path, soup in pages.items():
         refs = [(a.name, a.get("href") or a.get("src")) for a in soup.find_all(["a", "link"])]

@@ -40,15 +40,30 @@ def test_a_second_build_with_no_change_renders_and_writes_nothing(project):
     assert tree_hash(project.out_dir) == before
 
 
+def _search_index_files(project) -> dict[str, bytes]:
+    folder = project.out_dir / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}
+
+
+def _changed_search_files(project, before: dict[str, bytes]) -> int:
+    """How many files of the search index a build wrote: new ones and changed ones."""
+    after = _search_index_files(project)
+    assert after, "the search index is there"
+    return sum(1 for name, data in after.items() if before.get(name) != data)
+
+
 def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(project):
     build(project)
     index_before = (project.out_dir / "index.html").read_bytes()
     css = (project.out_dir / "static" / "style.css").stat()
     write_story(project, set_top_level(story_text(project), "summary", "A new summary."))
+    index_files = _search_index_files(project)
     result = build(project)
     assert result.rendered == 1
     assert result.written.outcome is Outcome.UPDATED
-    assert result.written.changed == 2  # the page and the index that lists its summary
+    # The page, the home page that lists its summary, and the search index of the pages.
+    assert result.written.changed == 2 + _changed_search_files(project, index_files)
     assert "A new summary." in page_text(project)
     assert (project.out_dir / "index.html").read_bytes() != index_before
     after = (project.out_dir / "static" / "style.css").stat()
@@ -348,8 +363,11 @@ def test_an_edit_the_lists_do_not_show_rewrites_only_the_page(project):
     role = "    role: President of the United States\n"
     assert role in text
     write_story(project, text.replace(role, role.rstrip() + " (edited)\n", 1))
+    index_files = _search_index_files(project)
     result = build(project)
-    assert (result.rendered, result.written.changed) == (1, 1)
+    # The page, and the search index, which indexes the pages.
+    assert (result.rendered, result.written.changed) == (
+        1, 1 + _changed_search_files(project, index_files))
     assert "(edited)" in page_text(project)
     assert {name: (project.out_dir / name).stat().st_mtime_ns for name in lists} == lists
 

@@ -26,7 +26,7 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = Path(os.environ.get("EXPLAINER_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
 PAGES = {"index": "", "explainer": f"{FIRST_STORY}/", "corrections": "corrections/",
-         "story": "stories/ukraine-ceasefire-talks/",
+         "story": "stories/ukraine-ceasefire-talks/", "search": "search/",
          "not-found": "no/such/page/"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -117,7 +117,9 @@ def test_page_is_accessible_loads_cleanly_and_fits(site, browser, name, width, s
     _, base = site
     page, problems = open_page(browser, base + PAGES[name], width=width, scheme=scheme)
     # The 404 page carries its styles, to look right at whatever address it is served.
-    assert page.locator("link[rel=stylesheet]").count() == (name != "not-found")
+    # The search page has Pagefind's too.
+    assert page.locator("link[rel=stylesheet]").count() == {"not-found": 0, "search": 2}.get(
+        name, 1)
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != \
         "rgba(0, 0, 0, 0)", "the stylesheet loaded"
     assert axe_violations(page) == []
@@ -285,7 +287,8 @@ def test_social_metadata_describes_each_page(site):
     assert meta("og:url") == f"{base}{FIRST_STORY}/"
     assert meta("og:title") == meta("twitter:title") == soup.h1.get_text()
     assert meta("og:description") == meta("description")
-    assert meta("twitter:card") == "summary"
+    assert meta("twitter:card") == "summary_large_image"
+    assert meta("og:image") == f"{base}{FIRST_STORY}/share.png"
     assert soup.find("link", rel="icon")["href"] == "../static/favicon.svg"
 
 

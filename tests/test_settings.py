@@ -39,7 +39,8 @@ def test_settings_name_the_site_and_give_absolute_addresses(project, page):
     assert story.find("link", rel="canonical")["href"] == \
         f"https://desk.github.io/explainers/{FIRST_STORY}/"
     assert "Published by The Example Desk." in story.get_text()
-    assert [a["href"] for a in story.select(".site-header a")] == ["../index.html"]
+    assert [a["href"] for a in story.select(".site-header a")] == ["../index.html",
+                                                                  "../search/index.html"]
 
     sitemap = ET.parse(project.out_dir / "sitemap.xml").getroot()
     locations = [url.findtext(f"{SITEMAP}loc") for url in sitemap]

@@ -1,0 +1,40 @@
+"""Search over the archive: a Pagefind index of the explainer pages, made from the pages as
+rendered, before anything is written, so it joins the site in the same atomic swap.
+
+Pagefind (PyPI's `pagefind[bin]` ships its binary) reads only what the pages mark with
+`data-pagefind-body`, `-filter` and `-meta`; the search page loads its script, and no other
+page does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+FOLDER = "pagefind"
+
+
+def search_files(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
+    """The Pagefind bundle for these HTML pages (site path -> bytes), as site files under
+    pagefind/."""
+    # Pagefind's client is asyncio; a thread of its own runs it even where the caller is
+    # inside an event loop (the preview's server, a browser driven by Playwright).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _index(pages, language)).result()
+
+
+async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
+    from pagefind.index import PagefindIndex  # imported here: only a full build indexes
+
+    with tempfile.TemporaryDirectory(prefix="explainer-search-") as folder:
+        out = Path(folder) / FOLDER
+        config = {"output_path": str(out), "force_language": language.split("-")[0]}
+        async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
+            for path, html in sorted(pages.items()):
+                await index.add_html_file(content=html.decode("utf-8"), source_path=path)
+        # Pagefind writes the bundle as the context closes.
+        return {f"{FOLDER}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                for p in sorted(out.rglob("*")) if p.is_file()}

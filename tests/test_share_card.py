@@ -1,0 +1,85 @@
+"""The share card that social sites and chat apps show for an explainer: its size, that the
+same input gives the same bytes, and that it follows what it shows."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from generator.incremental import build
+from generator.pipeline import check
+from generator.project import Project
+from generator.schema import Listing
+from generator.share_card import HEIGHT, WIDTH, share_card
+from tests.conftest import FIRST_STORY, REPO
+
+
+@pytest.fixture(scope="module")
+def listing() -> Listing:
+    return Listing.of(check(Project.at(REPO)).explainers[0])
+
+
+def test_the_card_is_a_1200_by_630_png(listing):
+    image = Image.open(io.BytesIO(share_card(listing, "Explainers", "The Desk")))
+    assert image.format == "PNG" and image.size == (WIDTH, HEIGHT) == (1200, 630)
+
+
+def test_the_same_listing_gives_the_same_bytes_and_a_change_other_bytes(listing):
+    card = share_card(listing, "Explainers", None)
+    assert share_card(listing, "Explainers", None) == card
+    later = listing._replace(phases=(listing.phases[0]._replace(status="in effect"),
+                                     *listing.phases[1:]))
+    assert share_card(later, "Explainers", None) != card
+    assert share_card(listing._replace(title="Another headline"), "Explainers", None) != card
+
+
+def test_a_long_headline_and_many_phases_still_make_a_card(listing):
+    long = listing._replace(title=" ".join(["A very long headline"] * 20),
+                            phases=listing.phases * 4)
+    image = Image.open(io.BytesIO(share_card(long, "Explainers", "The Desk")))
+    assert image.size == (1200, 630)
+
+
+@pytest.mark.parametrize("base_url", [None, "https://desk.example/explainers/"])
+def test_each_explainer_has_its_card_named_in_its_page(tmp_path, base_url):
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    project = Project.at(tmp_path)
+    build(project, base_url=base_url)
+    card = project.out_dir / FIRST_STORY / "share.png"
+    explainer = check(project).explainers[0]
+    page = BeautifulSoup((project.out_dir / FIRST_STORY / "index.html").read_text(
+        encoding="utf-8"), "html.parser")
+    image = page.find("meta", property="og:image")
+    if base_url:
+        assert card.read_bytes() == share_card(Listing.of(explainer), "Explainers", None)
+        assert card.stat().st_size < 100_000
+        assert image["content"] == f"{base_url}{FIRST_STORY}/share.png"
+        assert page.find("meta", attrs={"name": "twitter:card"})["content"] == \
+            "summary_large_image"
+        alt = page.find("meta", property="og:image:alt")["content"]
+        assert explainer.title in alt
+    else:  # a share card is named by its absolute address, which is not known
+        assert image is None and not card.exists()
+
+
+def test_a_card_is_made_again_only_when_its_page_is(tmp_path):
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    project = Project.at(tmp_path)
+    base = "https://desk.example/"
+    build(project, base_url=base)
+    card = project.out_dir / FIRST_STORY / "share.png"
+    before = card.read_bytes()
+    assert build(project, base_url=base).rendered == 0
+    story = project.content_dir / f"{FIRST_STORY}.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "    status: proposed\n", "    status: in effect\n", 1), encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1
+    assert card.read_bytes() != before, "the card shows the new status"
+    build(project)  # without a base URL there is nothing to name a card by
+    assert not card.exists()

@@ -139,7 +139,8 @@ def build(project: Project, base_url: str | None = None, jobs: int = 0,
 
 def rebuild(project: Project, base_url: str | None, memory: Memory | None,
             changed: Collection[Path] | None, *, jobs: int = 0, site_as_left: bool = False,
-            progress: parallel.Progress | None = None) -> tuple[Built, Memory]:
+            progress: parallel.Progress | None = None, search: bool = True
+            ) -> tuple[Built, Memory]:
     """`build`, for a process that built before: with `memory`, what its last build
     returned, `changed` (the files saved since; None: look at everything) is all it looks at
     again. With `site_as_left`, the caller vouches that nothing but this process has written
@@ -156,8 +157,9 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
                     lambda sha: untouched or sha in stored)
     stored = Stored(stored.folder)  # as the pages made were kept, by whichever process
     site = project.out_dir if untouched else None
+    have = lambda sha: untouched or sha in stored  # noqa: E731
     change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
-                       lambda sha: untouched or sha in stored)
+                       have) if search else _search_as_before(before, change, have)
     files = _Outputs(change.made, change.shas, stored, site)
     written = write_site(files, project.out_dir, change.shas, previous if untouched else None)
     stored.keep((change.shas[path], data) for path, data in change.made.items())
@@ -246,6 +248,18 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
     outputs = change.record.outputs | kept
     record = dataclasses.replace(change.record, outputs=outputs)
     return dataclasses.replace(change, record=record, made=made,
+                               shas={path: outputs[path].sha for path in sorted(outputs)})
+
+
+def _search_as_before(before: Record, change: Update, have: Has) -> Update:
+    """The update with the search index the last build made, as it was: indexing every page
+    takes seconds at a thousand explainers, too long to wait for after each save."""
+    kept = {path: made for path, made in before.outputs.items()
+            if (path == "search/index.html" or path.startswith("pagefind/")) and have(made.sha)}
+    if "search/index.html" not in kept:
+        return change
+    outputs = change.record.outputs | kept
+    return dataclasses.replace(change, record=dataclasses.replace(change.record, outputs=outputs),
                                shas={path: outputs[path].sha for path in sorted(outputs)})
 
 

@@ -30,11 +30,15 @@ async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
     from pagefind.index import PagefindIndex  # imported here: only a full build indexes
 
     with tempfile.TemporaryDirectory(prefix="explainer-search-") as folder:
-        out = Path(folder) / FOLDER
+        # The pages go to Pagefind as a folder it reads itself: sent one by one through its
+        # pipe, a thousand pages took minutes.
+        site, out = Path(folder) / "site", Path(folder) / FOLDER
+        for path, html in pages.items():
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            (site / path).write_bytes(html)
         config = {"output_path": str(out), "force_language": language.split("-")[0]}
         async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-            for path, html in sorted(pages.items()):
-                await index.add_html_file(content=html.decode("utf-8"), source_path=path)
+            await index.add_directory(str(site))
         # Pagefind writes the bundle as the context closes.
         return {f"{FOLDER}/{p.relative_to(out).as_posix()}": p.read_bytes()
                 for p in sorted(out.rglob("*")) if p.is_file()}

@@ -96,8 +96,9 @@ def _build_once(project: Project, base_url: str | None, jobs: int, memory: Memor
                 ) -> tuple[Rebuild, Memory | None]:
     start = time.perf_counter()
     try:
+        # A save is shown at once; the search index follows in the full check once saves stop.
         result, after = rebuild(project, base_url, memory, look, jobs=jobs,
-                                site_as_left=cause is Cause.SAVE)
+                                site_as_left=cause is Cause.SAVE, search=cause is not Cause.SAVE)
     except ContentError as err:
         return Rebuild(cause, saved, time.perf_counter() - start,
                        problems=tuple(err.problems)), None

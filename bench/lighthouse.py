@@ -1,4 +1,5 @@
-"""Lighthouse scores for the home page and the first explainer, served under a sub-path.
+"""Lighthouse scores for every page of the site (home, explainers, story, corrections and
+search pages, the 404 page), served under a sub-path.
 
 Needs Node.js; fetches Lighthouse 12 with npx on first use (it is not a test dependency).
 
@@ -44,8 +45,12 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
     try:
-        for page in ["", *sorted(p.name + "/" for p in (served / "explainers").iterdir()
-                                 if (p / "index.html").exists())]:
+        site = served / "explainers"
+        pages = ["", *sorted(p.relative_to(site).parent.as_posix() + "/"
+                             for p in site.glob("**/index.html") if p.parent != site
+                             and not p.relative_to(site).parts[0].startswith("pagefind")),
+                 "404.html"]
+        for page in pages:
             report = work / "report.json"
             subprocess.run(["npx", "--yes", "lighthouse@12", base + page, "--quiet",
                             f"--chrome-flags={FLAGS}", f"--only-categories={CATEGORIES}",

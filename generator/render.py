@@ -22,11 +22,13 @@ from generator.project import link_problem
 from generator.schema import (
     STATUS_TONE,
     Actor,
+    BoardStep,
     Evidence,
     Explainer,
     Listing,
     Note,
     Passage,
+    PhaseRecord,
     Settings,
     Source,
 )
@@ -260,6 +262,8 @@ def story_json_ld(story: Story, settings: Settings) -> dict:
 
 def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Settings) -> bytes:
     e = explainer
+    use_of, notes_for = _passage_uses(e), _record_differs(e)
+    labels = {s.id: s.label for s in e.sources}
     with template_problems(env):
         return _render(
             env, "explainer.html", settings, root="../", e=e, lang=e.language,
@@ -270,12 +274,12 @@ def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Se
             notes_by_id={n.id: n for n in e.notes},
             quotes_by_speaker={a.id: [q for q in e.quotes if q.speaker == a.id]
                                for a in e.actors},
-            record_differs=_record_differs(e),
-            use_of=_passage_uses(e),
-            differing=_differing(e),
+            record_differs=notes_for,
+            use_of=use_of,
+            differing=_differing(e, notes_for),
             source_number={s.id: n for n, s in enumerate(e.sources, 1)},
-            credited_places=_credited_places(e),
-            board=Listing.of(e).board,
+            credited_places=_credited_places(e, use_of),
+            board=[BoardStep.of(PhaseRecord.of(phase, e.moment, labels)) for phase in e.plan],
             sides=actors_by_side(e),
             article_html=Markup(e.article.html if e.article else ""),
             json_ld=json_ld(news_article(e, settings)),
@@ -332,10 +336,9 @@ def shown_evidence(explainer: Explainer) -> list[tuple[Evidence, str]]:
     return found
 
 
-def _differing(explainer: Explainer):
+def _differing(explainer: Explainer, notes_for):
     """The notes that correct a passage an item rests on, once each; for an actor, not those
-    already shown beside their own words."""
-    notes_for = _record_differs(explainer)
+    already shown beside their own words (`notes_for`: _record_differs of the explainer)."""
 
     def differing(item) -> list[Note]:
         shown: list[Note] = []
@@ -358,10 +361,9 @@ def _unique(items):
     return found
 
 
-def _credited_places(explainer: Explainer) -> dict[str, list[tuple[str, str]]]:
+def _credited_places(explainer: Explainer, use_of) -> dict[str, list[tuple[str, str]]]:
     """For each of those the article credits, where the page shows what it credits them
-    with: (anchor, place), once each."""
-    use_of = _passage_uses(explainer)
+    with: (anchor, place), once each (`use_of`: _passage_uses of the explainer)."""
     places: dict[str, list[tuple[str, str]]] = {c.id: [] for c in explainer.credited}
     for ev, _ in shown_evidence(explainer):
         if ev.credited_to:

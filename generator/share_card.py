@@ -13,6 +13,7 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
+from generator.render import long_date
 from generator.schema import STATUS_TONE, BoardStep, Listing
 
 WIDTH, HEIGHT = 1200, 630
@@ -21,17 +22,11 @@ _INK, _MUTED, _PAPER, _RULE = "#1b1b1b", "#575757", "#fdfdfb", "#d6d4cc"
 # Each tone's badge: fill and text, as on the page (light theme).
 _TONES = {"done": ("#1d6b35", "#ffffff"), "partial": ("#fff1c2", "#5c4300"),
           "pending": (_PAPER, "#0b57a4"), "failed": ("#a61b1b", "#ffffff")}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 
 
 @functools.cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
-
-
-def _day(step_date) -> str:
-    return f"{step_date.day} {_MONTHS[step_date.month - 1]} {step_date.year}"
 
 
 def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, most: int) -> list[str]:
@@ -72,7 +67,7 @@ def _step(draw: ImageDraw.ImageDraw, y: int, number: int, step: BoardStep) -> in
         draw.text((x, y + 6), "later", font=_font(20), fill=_MUTED)
         x = _badge(draw, x + 56, y, step.later_status)
         when = step.later_date
-    text = _day(when) if step.later_status else f"as of {_day(when)}"
+    text = long_date(when) if step.later_status else f"as of {long_date(when)}"
     if x + draw.textlength(text, font=_font(20)) <= WIDTH - _MARGIN:
         draw.text((x, y + 6), text, font=_font(20), fill=_MUTED)
     return 32 * len(titles) + 20
@@ -89,9 +84,9 @@ def share_card(listing: Listing, site_title: str, publisher: str | None) -> byte
     for line in _lines(draw, listing.title, 48, WIDTH - 2 * _MARGIN, 3):
         draw.text((_MARGIN, y), line, font=_font(48), fill=_INK)
         y += 56
-    events = _day(listing.events_from)
+    events = long_date(listing.events_from)
     if listing.events_to and listing.events_to != listing.events_from:
-        events = f"{_day(listing.events_from)} to {_day(listing.events_to)}"
+        events = f"{long_date(listing.events_from)} to {long_date(listing.events_to)}"
     draw.text((_MARGIN, y + 10), f"Events of {events}", font=_font(24), fill=_MUTED)
     y += 60
     draw.line((_MARGIN, y, WIDTH - _MARGIN, y), fill=_RULE, width=2)

@@ -20,12 +20,17 @@ REPO = Path(__file__).resolve().parent.parent
 FIRST_STORY = "trump-putin-phased-ceasefire-call"
 
 
+def copy_of_project(root: Path) -> Project:
+    """The repository's content, seeds and templates, copied under root so tests never touch
+    the real site."""
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, root / part)
+    return Project.at(root)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    """The repository's content, seeds and templates, copied so tests never touch the real site."""
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    return Project.at(tmp_path)
+    return copy_of_project(tmp_path)
 
 
 @pytest.fixture

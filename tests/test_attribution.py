@@ -19,7 +19,7 @@ from generator.incremental import build
 from generator.project import Project
 from generator.render import long_date
 from generator.scaffold import article_markdown
-from tests.conftest import FIRST_STORY, REPO
+from tests.conftest import FIRST_STORY, REPO, copy_of_project
 from tests.test_explainer_page import front_matter
 
 STORY = """\
@@ -149,10 +149,7 @@ def test_a_speaker_named_by_another_of_their_names_is_accepted(tmp_path, capsys)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Project:
-    root = tmp_path_factory.mktemp("project")
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, root / part)
-    project = Project.at(root)
+    project = copy_of_project(tmp_path_factory.mktemp("project"))
     build(project, base_url="https://desk.example/explainers/")
     return project
 

@@ -3,8 +3,6 @@ said what, and nothing of the article said twice before the article itself."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from bs4 import BeautifulSoup
 
@@ -12,16 +10,13 @@ from generator.article import normalize
 from generator.incremental import build
 from generator.project import Project
 from generator.render import long_date
-from tests.conftest import FIRST_STORY, REPO
+from tests.conftest import FIRST_STORY, REPO, copy_of_project
 from tests.test_explainer_page import front_matter
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Project:
-    root = tmp_path_factory.mktemp("project")
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, root / part)
-    project = Project.at(root)
+    project = copy_of_project(tmp_path_factory.mktemp("project"))
     build(project)
     return project
 

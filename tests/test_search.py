@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.incremental import build
 from generator.project import Project
-from tests.conftest import FIRST_STORY, REPO
+from tests.conftest import FIRST_STORY, copy_of_project
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Project:
-    root = tmp_path_factory.mktemp("project")
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, root / part)
-    project = Project.at(root)
+    project = copy_of_project(tmp_path_factory.mktemp("project"))
     build(project)
     return project
 

@@ -39,6 +39,8 @@ async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
         config = {"output_path": str(out), "force_language": language.split("-")[0]}
         async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
             await index.add_directory(str(site))
-        # Pagefind writes the bundle as the context closes.
-        return {f"{FOLDER}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                for p in sorted(out.rglob("*")) if p.is_file()}
+            # Written and awaited here: read after the context closes, some files were
+            # sometimes still empty.
+            await index.write_files(str(out))
+            return {f"{FOLDER}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                    for p in sorted(out.rglob("*")) if p.is_file()}

@@ -34,7 +34,7 @@ from generator.write import FileStamp, KnownFile, SiteFiles
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 7
+_FORMAT = 8
 _MANIFEST = "manifest.marshal"
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -52,6 +52,9 @@ class Source(NamedTuple):
     listing: Listing
     item: str  # its entry on the home page (partials/listing.html), as HTML
     version: str  # a hash of the two above: the input "listing:<file>" of what lists it
+    # A hash of the versions of what its page was rendered from (incremental.page_inputs):
+    # its page is composed again, with its story's context, without rendering it again.
+    rendered_from: str
 
 
 class Made(NamedTuple):
@@ -191,15 +194,17 @@ def save_record(project: Project, record: Record) -> ManifestId:
 def _source_row(rows: dict[str, tuple[Source, tuple]], name: str, source: Source) -> tuple:
     known = rows.get(name)
     if known is None or known[0] is not source:
-        row = (source.seed, source.listing.to_row(), source.item, source.version)
+        row = (source.seed, source.listing.to_row(), source.item, source.version,
+               source.rendered_from)
         known = rows[name] = (source, row)
     return known[1]
 
 
 def _from_rows(code: str, files: dict, sources: dict, outputs: dict, site: dict,
                out_dir: str) -> Record:
-    rows = {name: (Source(seed, Listing.from_row(listing), item, version), row)
-            for name, row in sources.items() for seed, listing, item, version in (row,)}
+    rows = {name: (Source(seed, Listing.from_row(listing), item, version, rendered), row)
+            for name, row in sources.items()
+            for seed, listing, item, version, rendered in (row,)}
     return Record(code, _known_files(files), {name: row[0] for name, row in rows.items()},
                   {path: Made(*made) for path, made in outputs.items()}, _known_files(site),
                   out_dir, rows)

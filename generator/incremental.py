@@ -5,7 +5,9 @@ Each output file records what it was made from: a hash over the versions of its 
 named: a content file or a seed (the hash of its bytes), "code" (the generator, the libraries
 that shape a page, every template and static file), "settings", and "listing:<content file>"
 (what the site's lists show of that explainer; the home page, the sitemap, the feeds and the
-corrections page list every one). An output is made again exactly when the versions of its
+corrections page list every one), and "context:<content file>" (what its page shows of the
+other explainers of its story: a page is composed again when that changes, and rendered
+again only when its own inputs do). An output is made again exactly when the versions of its
 inputs are not those it was made from, or when its bytes are needed and kept nowhere.
 
 What a build knew is a Record (cache.py), saved in `.explainer-cache/` for the next process
@@ -39,6 +41,7 @@ from generator.cache import (
     save_record,
 )
 from generator.errors import ContentError, Problem
+from generator.neighbours import StoryContext, compose, story_contexts
 from generator.pipeline import (
     Built,
     Engines,
@@ -60,9 +63,15 @@ SHARED = ("code", "settings")
 Has = Callable[[str], bool]
 
 
-def page_inputs(file: str, seed: str) -> tuple[str, ...]:
-    """What an explainer's page is made from."""
+def rendered_inputs(file: str, seed: str) -> tuple[str, ...]:
+    """What an explainer's page is rendered from, and its share card made from."""
     return ("page", *SHARED, file, f"seeds/{seed}")
+
+
+def page_inputs(file: str, seed: str) -> tuple[str, ...]:
+    """What an explainer's page is made from: what it is rendered from, and what it shows of
+    the other explainers of its story ("context:<file>", neighbours.py)."""
+    return (*rendered_inputs(file, seed), f"context:{file}")
 
 
 def listed_inputs(files: Collection[str]) -> tuple[str, ...]:
@@ -207,14 +216,21 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     todo = [name for name in names if _stale_page(before, name, versions, have)]
     engines = _engines_for(code, engines, job) if todo else engines
-    made = parallel.map_files(
-        functools.partial(_make_and_keep, job.stored, project, settings),
-        [project.root / n for n in todo],
-        functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
-        job.progress, here=engines[1] if engines else None)
-    sources = _sources(before, names, made)
+    made = _render_pages(job, todo, engines)
+    sources = _sources(before, names, made, versions)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
-    outputs, output_bytes = _page_outputs(before, sources, made, versions)
+    contexts = story_contexts([source.listing for source in sources.values()])
+    versions |= {f"context:{name}": _version_of(repr(contexts.get(name))) for name in sources}
+    # Pages whose story changed around them: rendered again (their bytes before composing
+    # are kept nowhere), as few as a story's explainers.
+    rendered = set(todo)
+    again = [name for name in sources if name not in rendered
+             and _stale_composition(before, name, sources[name], versions)]
+    if again:
+        engines = _engines_for(code, engines, job)
+        made += _render_pages(job, again, engines)
+    outputs, output_bytes = _page_outputs(before, sources, made, versions,
+                                          functools.partial(_compose, engines, contexts))
     for inputs, make in _groups(sources):
         digest = made_from(inputs, versions)
         kept = _kept(before, digest, have)
@@ -227,7 +243,29 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
                     before.out_dir, before.rows)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
-    return Update(record, output_bytes, shas, tuple(todo), engines)
+    return Update(record, output_bytes, shas, (*todo, *again), engines)
+
+
+def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None
+                  ) -> list[Page | ContentError]:
+    """Each content file of `names` loaded, validated and rendered (pipeline.make_page), in
+    worker processes when there are many."""
+    project = job.project
+    return parallel.map_files(
+        functools.partial(_make_and_keep, job.stored, project, job.settings),
+        [project.root / name for name in names],
+        functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
+        job.progress, here=engines[1] if engines else None)
+
+
+def _compose(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
+             page: Page) -> bytes:
+    """A page rendered now, with what it shows of its story (neighbours.compose)."""
+    context = contexts.get(page.file)
+    if context is None and page.listing.story is None:
+        return page.html
+    assert engines is not None  # a page was rendered, so engines were made
+    return compose(engines[1].templates, page.html, context)
 
 
 def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes],
@@ -268,7 +306,8 @@ def _make_and_keep(stored: Stored | None, project: Project, settings: Settings,
     """make_page, with the page kept in the cache's folder by the process that made it (so
     that, in a cold build, the workers keep the pages as they go)."""
     page = make_page(project, settings, engines, path)
-    if stored is not None and isinstance(page, Page):
+    # A page in a story is kept once composed with its story (neighbours.py), not before.
+    if stored is not None and isinstance(page, Page) and page.listing.story is None:
         stored.keep([(page.sha, page.html), *([(page.card_sha, page.card)] if page.card else [])])
     return page
 
@@ -286,9 +325,9 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
     source = before.sources.get(name)
     if source is None:
         return True
-    inputs = made_from(page_inputs(name, source.seed), versions)
     made = before.outputs.get(page_path(source.listing))
-    if made is None or made.inputs != inputs or not have(made.sha):
+    if made is None or source.rendered_from != made_from(rendered_inputs(name, source.seed),
+                                                         versions) or not have(made.sha):
         return True
     # Its share card is made with it (pipeline.make_page), when the site has a base URL.
     card = before.outputs.get(card_path(source.listing))
@@ -296,13 +335,21 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
     return (card is not None) != wanted or (card is not None and not have(card.sha))
 
 
-def _sources(before: Record, names: list[str], made: list[Page | ContentError]
-             ) -> dict[str, Source]:
+def _stale_composition(before: Record, name: str, source: Source,
+                       versions: Mapping[str, str]) -> bool:
+    """Whether a page rendered as before must be composed with its story again."""
+    made = before.outputs.get(page_path(source.listing))
+    return made is None or made.inputs != made_from(page_inputs(name, source.seed), versions)
+
+
+def _sources(before: Record, names: list[str], made: list[Page | ContentError],
+             versions: Mapping[str, str]) -> dict[str, Source]:
     """What each content file gives the lists: as loaded now, or as before; ContentError
     with every file's problems, and any slug used twice."""
     problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
     new = {page.file: Source(page.seed, page.listing, page.item,
-                             _version_of(repr((page.listing, page.item))))
+                             _version_of(repr((page.listing, page.item))),
+                             made_from(rendered_inputs(page.file, page.seed), versions))
            for page in made if isinstance(page, Page)}
     sources = {name: new.get(name) or before.sources[name] for name in names
                if name in new or name in before.sources}
@@ -313,20 +360,22 @@ def _sources(before: Record, names: list[str], made: list[Page | ContentError]
 
 
 def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | ContentError],
-                  versions: Mapping[str, str]) -> tuple[dict[str, Made], dict[str, bytes]]:
-    """Each explainer's page, as made now or as before, and the bytes of those made now."""
+                  versions: Mapping[str, str], compose_page: Callable[[Page], bytes]
+                  ) -> tuple[dict[str, Made], dict[str, bytes]]:
+    """Each explainer's page (and share card), as made now or as before, and the bytes of
+    those made now."""
     pages = {page.file: page for page in made if isinstance(page, Page)}
     outputs, output_bytes = {}, {}
     for name, source in sources.items():
         path, card = page_path(source.listing), card_path(source.listing)
         if name in pages:
             page = pages[name]
-            inputs = made_from(page_inputs(name, source.seed), versions)
-            output_bytes[path] = page.html
-            outputs[path] = Made(inputs, page.sha)
+            html = compose_page(page)
+            output_bytes[path] = html
+            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions), _sha(html))
             if page.card:
                 output_bytes[card] = page.card
-                outputs[card] = Made(inputs, page.card_sha)
+                outputs[card] = Made(source.rendered_from, page.card_sha)
         else:
             outputs[path] = before.outputs[path]
             if card in before.outputs:

@@ -19,6 +19,7 @@ import jinja2
 from generator.article import ArticleParser
 from generator.errors import ContentError, Problem
 from generator.load import parse_source, parse_yaml_file
+from generator.neighbours import compose, story_contexts
 from generator.project import Project
 from generator.render import (
     card_path,
@@ -61,8 +62,8 @@ def make_engines(templates_dir: Path, bytecode_dir: Path | None = None) -> Engin
 
 @dataclass(frozen=True)
 class Page:
-    """One content file loaded, validated and rendered: its page, and what the site's other
-    files show of it."""
+    """One content file loaded, validated and rendered: its page (with the slots of a page in a
+    story still to fill, neighbours.py), and what the site's other files show of it."""
 
     file: str  # as the project shows it
     listing: Listing
@@ -101,14 +102,17 @@ def build(project: Project, base_url: str | None = None,
                      functools.partial(make_engines, project.templates_dir))
     pages = checked_pages(made)
     env = make_environment(project.templates_dir)
-    files = {page_path(page.listing): page.html for page in pages}
+    contexts = story_contexts([page.listing for page in pages])
+    files = {page_path(page.listing): compose(env, page.html, contexts.get(page.file))
+             for page in pages}
     files |= {card_path(page.listing): page.card for page in pages if page.card}
     files |= listed_files(env, settings, [page.listing for page in pages],
                           {page.listing.slug: page.item for page in pages})
     files |= story_files(env, [page.listing for page in pages], settings)
     files |= fixed_files(env, settings, project.templates_dir)
     # Last: its search page is the one that finds (fixed_files' says there is no index).
-    files |= search_outputs(env, settings, {page_path(p.listing): p.html for p in pages})
+    files |= search_outputs(env, settings, {page_path(p.listing): files[page_path(p.listing)]
+                                            for p in pages})
     written = write_site(dict(sorted(files.items())), project.out_dir)
     return Built(settings, len(pages), len(files), len(pages), project.out_dir, written)
 

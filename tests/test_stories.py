@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from generator import pipeline
 from generator.cli import main
 from generator.incremental import build
 from generator.lint import stale_developing
@@ -19,6 +20,7 @@ from generator.pipeline import check
 from generator.project import Project
 from generator.scaffold import article_markdown
 from tests.conftest import FIRST_STORY, REPO
+from tests.test_atomic_write import tree_hash
 
 FIRST_SEED = ("Ministers from Arland and Brenia met on Monday to discuss a river treaty. "
               "They agreed to study shared fishing quotas.\n"
@@ -169,3 +171,74 @@ def test_stale_developing_counts_days_from_the_latest_revision():
     assert stale_developing(fresh, last + datetime.timedelta(days=10), 10) == []
     assert len(stale_developing(fresh, last + datetime.timedelta(days=11), 10)) == 1
     assert stale_developing(site.explainers, last + datetime.timedelta(days=99), 10) == []
+
+
+def test_each_explainer_links_to_the_one_before_and_after_it_in_its_story(story_project):
+    first = page(story_project, "river-talks-begin/index.html")
+    second = page(story_project, "river-deal-signed/index.html")
+    assert first.select_one(".story-link").get_text(" ", strip=True) == \
+        "Part of the story: The river treaty talks · explainer 1 of 2", \
+        "the story's title, from the newest explainer, on a page that does not name it"
+    assert "Developing" in second.select_one(".story-link").get_text()
+    links = {a["rel"][0]: (a["href"], a.get_text()) for a in first.select("nav a[rel]")}
+    assert links == {"next": ("../river-deal-signed/index.html", "The river talks, 2025-05-12")}
+    links = {a["rel"][0]: (a["href"], a.get_text()) for a in second.select("nav a[rel]")}
+    assert links == {"prev": ("../river-talks-begin/index.html", "The river talks, 2025-05-05")}
+
+
+def test_a_status_a_later_explainer_moved_on_says_so_with_a_link(story_project):
+    first = page(story_project, "river-talks-begin/index.html")
+    board = first.select_one("#where-it-stands li").get_text(" ", strip=True)
+    phase = first.find(id="phase-fishing")
+    later = "Later: agreed , 12 May 2025 — see The river talks, 2025-05-12"
+    assert later in board and later in phase.get_text(" ", strip=True)
+    assert phase.select_one("p.status-line .status").get_text() == "proposed", \
+        "the page's own status, as of its own date, stays as the article reported it"
+    for place in (first.select_one("#where-it-stands li"), phase):
+        assert place.find("a", string="The river talks, 2025-05-12")["href"] == \
+            "../river-deal-signed/index.html#phase-fishing"
+    second = page(story_project, "river-deal-signed/index.html")
+    assert "Later:" not in second.select_one("main").get_text(), "nothing after the newest"
+
+
+def edit(project: Project, slug: str, old: str, new: str) -> None:
+    path = project.content_dir / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("change", "rendered", "first_shows"), [
+    # The second explainer's summary: on no other explainer's page.
+    (lambda p: edit(p, "river-deal-signed", "summary: Ministers met",
+                    "summary: The ministers met"), 1, "The river talks, 2025-05-12"),
+    (lambda p: edit(p, "river-deal-signed", "title: The river talks, 2025-05-12",
+                    "title: A fishing deal in Corth"), 2, "A fishing deal in Corth"),
+    (lambda p: edit(p, "river-deal-signed", "status: agreed", "status: stalled"), 2,
+     "Later: stalled ,"),
+    (lambda p: edit(p, "river-deal-signed", "story: river-talks", "story: corth-deal"), 2,
+     "Part of the story: The river talks, 2025-05-05 Key points"),
+    (lambda p: (p.content_dir / "river-deal-signed.md").unlink(), 1,
+     "Part of the story: The river talks, 2025-05-05 Key points"),
+], ids=["summary", "title", "status", "story id", "removed"])
+def test_a_change_to_one_explainer_reaches_its_neighbours_as_a_cold_build_has_it(
+        story_project, tmp_path, change, rendered, first_shows):
+    change(story_project)
+    built = build(story_project)
+    assert built.rendered == rendered, "the edited page, and the neighbours it shows on"
+    shown = page(story_project, "river-talks-begin/index.html").get_text(" ", strip=True)
+    assert first_shows in shown
+    fresh = Project.at(story_project.root, tmp_path / "cold")
+    pipeline.build(fresh)
+    assert tree_hash(story_project.out_dir) == tree_hash(fresh.out_dir)
+
+
+def test_content_cannot_make_a_slot_for_the_story_to_fill(story_project):
+    slot = "<!--story:nav--><!--story:later-plan:fishing-->"
+    edit(story_project, "river-talks-begin", "what: A study of shared quotas.",
+         f"what: 'A study {slot}'")
+    build(story_project)
+    first = page(story_project, "river-talks-begin/index.html")
+    assert len(first.select("nav.story-nav")) == 1
+    assert len(first.find(id="phase-fishing").select("p.superseded")) == 1
+    assert f"A study {slot}" in first.find(id="phase-fishing").get_text()

@@ -1,0 +1,112 @@
+"""What an explainer's page shows of the other explainers of its story: the story's title,
+the explainers before and after it, and, for each of its phases, a later status that another
+explainer gives.
+
+Workers render each page on its own (pipeline.make_page), before the other explainers are
+known; a page in a story is rendered with slots (`<!--story:…-->`), which `compose` fills
+once every explainer is loaded. A context holds only what the page shows, so a page is
+composed again exactly when that changes (incremental.py), not when a neighbour's summary
+does. Content cannot make a slot: the templates escape every `<` it gives, and the article's
+HTML is sanitised with its comments removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import jinja2
+
+from generator.render import stories_of
+from generator.schema import Listing
+from generator.templating import template_problems
+
+
+class Neighbour(NamedTuple):
+    """Another explainer of the story, as a link to it."""
+
+    slug: str
+    title: str
+    events_from: datetime.date
+    events_to: datetime.date | None
+
+
+class Later(NamedTuple):
+    """A phase's status, dated later than anything this page says of it, from another
+    explainer of the story."""
+
+    phase: str  # the phase's id
+    status: str
+    date: datetime.date
+    what: str
+    told_by: Neighbour
+
+
+class StoryContext(NamedTuple):
+    story: str  # its id
+    title: str
+    developing: bool  # this explainer's own flag
+    number: int  # its place among the story's explainers, from 1
+    count: int
+    previous: Neighbour | None
+    next: Neighbour | None
+    later: tuple[Later, ...]
+
+
+def _neighbour(listing: Listing) -> Neighbour:
+    return Neighbour(listing.slug, listing.title, listing.events_from, listing.events_to)
+
+
+def story_contexts(listings: Sequence[Listing]) -> dict[str, StoryContext]:
+    """Each explainer in a story, by its content file, with what its page shows of the
+    others (render.stories_of gives their order: that of the events they report)."""
+    contexts = {}
+    for story in stories_of(listings):
+        told = story.explainers
+        for n, listing in enumerate(told):
+            contexts[listing.file] = StoryContext(
+                story.id, story.title, listing.developing, n + 1, len(told),
+                _neighbour(told[n - 1]) if n else None,
+                _neighbour(told[n + 1]) if n + 1 < len(told) else None,
+                _laters(listing, story.phases))
+    return contexts
+
+
+def _laters(listing: Listing, phases) -> tuple[Later, ...]:
+    """For each of the explainer's phases, the latest status another explainer gives it, if
+    that is dated after the last this explainer gives."""
+    steps = {phase.id: phase.steps for phase in phases}
+    found = []
+    for phase in listing.phases:
+        known = max([phase.as_of, *(change.date for change in phase.history)])
+        later = [step for step in steps.get(phase.id, ())
+                 if step.date > known and step.explainer.slug != listing.slug]
+        if later:
+            step = later[-1]
+            found.append(Later(phase.id, step.status, step.date, step.what,
+                               _neighbour(step.explainer)))
+    return tuple(found)
+
+
+_SLOT = re.compile(rb"<!--story:([a-z-]+)(?::([a-z0-9-]+))?-->")
+
+
+def compose(env: jinja2.Environment, page: bytes, context: StoryContext | None) -> bytes:
+    """The page with its slots filled from its story's context (emptied without one)."""
+    if context is None:
+        return _SLOT.sub(b"", page)
+    with template_problems(env):
+        parts = env.get_template("partials/story_context.html").make_module(
+            {"c": context, "root": "../"})
+        later = {step.phase: step for step in context.later}
+
+        def fill(slot: re.Match[bytes]) -> bytes:
+            kind, phase = slot[1].decode(), (slot[2] or b"").decode()
+            if kind.startswith("later-"):
+                step = later.get(phase)
+                return getattr(parts, kind.replace("-", "_"))(step).encode() if step else b""
+            return getattr(parts, kind)().encode()
+
+        return _SLOT.sub(fill, page)

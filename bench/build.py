@@ -222,7 +222,8 @@ def main() -> None:
     args = parser.parse_args()
     for size in args.sizes:
         args.folder.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder))
+        # Absolute: the baseline runs in its own tree, where a relative path names nothing.
+        folder = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder.resolve()))
         systems = systems_for(folder, size, args.baseline)
         try:
             for _ in range(args.repeat):

@@ -11,14 +11,10 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import markdown
-import nh3
-import sentencex
-from markdown.treeprocessors import Treeprocessor
-
-from generator import markdown_guards
+if TYPE_CHECKING:
+    import markdown
 
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6"}
 _INLINE_TAGS = {"em", "strong", "a", "code"}
@@ -249,6 +245,15 @@ class ArticleParser:
 
     def __init__(self, language: str = "en", guards: bool = True) -> None:
         """`guards`: skip Markdown's work that cannot change the result (markdown_guards)."""
+        # Imported here: validation and a build with nothing to render use the rest of this
+        # module without Python-Markdown, nh3 and sentencex.
+        import markdown
+        import nh3
+        import sentencex
+
+        from generator import markdown_guards
+
+        self._clean, self._sentences_of = nh3.clean, sentencex.segment
         self._language = language
         self._md = markdown.Markdown(output_format="html")
         # Raw HTML and entities in an article become visible text, never markup.
@@ -263,7 +268,7 @@ class ArticleParser:
         self._md.treeprocessors.register(self._collector, "sentences", -10)
 
     def _segment(self, text: str) -> list[str]:
-        return list(sentencex.segment(self._language, text))
+        return list(self._sentences_of(self._language, text))
 
     def parse(self, body: str, language: str | None = None) -> Article:
         if language:
@@ -271,7 +276,7 @@ class ArticleParser:
         self._md.reset()
         body = unicodedata.normalize("NFC", body)
         html = self._md.convert(body)
-        clean = nh3.clean(
+        clean = self._clean(
             html,
             tags=_ALLOWED_TAGS,
             attributes={"*": {"id", "class"}, "a": {"href"}},
@@ -281,11 +286,12 @@ class ArticleParser:
         return Article(html=clean, text=self._collector.text, blocks=self._collector.blocks)
 
 
-class _Sentences(Treeprocessor):
-    """Gives each block an id and wraps each sentence in an addressable span."""
+class _Sentences:
+    """Gives each block an id and wraps each sentence in an addressable span: one of
+    Markdown's tree processors (which need only `run`)."""
 
     def __init__(self, md: markdown.Markdown, segment) -> None:
-        super().__init__(md)
+        self.md = md
         self._segment = segment
         self.blocks: tuple[Block, ...] = ()
         self.text = ""

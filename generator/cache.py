@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
+import importlib.util
 import marshal
 import os
 import re
@@ -24,8 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-
-import jinja2
 
 from generator import __version__
 from generator.project import Project
@@ -93,19 +91,26 @@ def code_fingerprint(project: Project) -> str:
 
 
 def library_versions() -> str:
-    """Each library of LIBRARIES with its version as installed, and libyaml's."""
+    """Each library of LIBRARIES with its version as installed, and libyaml's. Found beside
+    each library's files, without importing it: a build with nothing to render imports none
+    of them but PyYAML, which reads the settings."""
     installed: dict[str, dict[str, str]] = {}  # per folder the libraries are in
-    found = []
-    for dist, module in LIBRARIES:
-        loaded = importlib.import_module(module)  # already loaded by the build: a lookup
-        folder = os.path.dirname(os.path.dirname(loaded.__file__ or ""))
-        if folder not in installed:
-            installed[folder] = installed_versions(folder)
-        found.append(f"{dist} {installed[folder].get(dist) or _asked_version(dist)}")
-    yaml = importlib.import_module("yaml")
+    found = [f"{dist} {_version(dist, module, installed)}" for dist, module in LIBRARIES]
+    import yaml
+
     if yaml.__with_libyaml__:
-        found.append(f"libyaml {importlib.import_module('yaml._yaml').get_version_string()}")
+        found.append(f"libyaml {yaml._yaml.get_version_string()}")  # type: ignore[attr-defined]
     return ", ".join(found)
+
+
+def _version(dist: str, module: str, installed: dict[str, dict[str, str]]) -> str:
+    """A library's version, from the metadata folder beside its package (`installed` keeps
+    each folder's listing)."""
+    spec = importlib.util.find_spec(module)
+    folder = os.path.dirname(os.path.dirname(spec.origin or "")) if spec else ""
+    if folder not in installed:
+        installed[folder] = installed_versions(folder)
+    return installed[folder].get(re.sub(r"[-_.]+", "_", dist).lower()) or _asked_version(dist)
 
 
 def installed_versions(folder: str) -> dict[str, str]:
@@ -146,7 +151,11 @@ def _header() -> str:
 def bytecode_folder(project: Project) -> Path:
     """Where Jinja's compiled templates are kept: one folder per Jinja version, as Jinja
     checks a compiled template against its source and Python's version but not its own."""
-    return project.root / FOLDER / f"jinja-{jinja2.__version__}"
+    return project.root / FOLDER / _jinja_folder()
+
+
+def _jinja_folder() -> str:
+    return f"jinja-{_version('jinja2', 'jinja2', {})}"
 
 
 # ------------------------------------------------------------------------------ manifest
@@ -273,7 +282,7 @@ class Stored:
                 os.unlink(self.folder / sha)
             names.discard(sha)
         for stale in self.folder.parent.glob("jinja*"):  # of another Jinja version
-            if stale.name != f"jinja-{jinja2.__version__}":
+            if stale.name != _jinja_folder():
                 shutil.rmtree(stale, ignore_errors=True)
 
 

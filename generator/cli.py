@@ -14,17 +14,16 @@ from typing import TYPE_CHECKING
 
 from generator import __version__, incremental, parallel, pipeline
 from generator.errors import ContentError, counted, printable, report
-from generator.lint import stale_developing
 from generator.project import Project
-from generator.publish import PublishError, publish
-from generator.scaffold import new_content
-from generator.schema import SLUG
-from generator.schema_json import json_schema_text
 from generator.write import Outcome, UnsafeOutputError
 
 if TYPE_CHECKING:
     from generator.serve import PreviewServer
     from generator.watch import Rebuild
+
+
+# Each command imports the modules only it uses when it runs: a build that finds nothing to
+# do is over in less time than importing all of them takes.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +134,8 @@ def _shown(project: Project, path: Path) -> str:
 
 
 def _check(project: Project, args: argparse.Namespace) -> int:
+    from generator.lint import stale_developing
+
     explainers = pipeline.check(project).explainers
     print(f"{counted(len(explainers), 'explainer')} checked: no problems.")
     if args.stale_after is not None:
@@ -144,6 +145,9 @@ def _check(project: Project, args: argparse.Namespace) -> int:
 
 
 def _new(project: Project, args: argparse.Namespace) -> int:
+    from generator.scaffold import new_content
+    from generator.schema import SLUG
+
     seed = Path(args.seed)
     if args.slug and not re.fullmatch(SLUG.regex, args.slug):
         print(f"explainer new: --slug '{args.slug}': {SLUG.explain}", file=sys.stderr)
@@ -212,6 +216,8 @@ def _report_start(server: PreviewServer) -> None:
 
 
 def _publish(project: Project, args: argparse.Namespace) -> int:
+    from generator.publish import PublishError, publish
+
     try:
         done = publish(project, remote=args.remote, branch=args.branch, push=not args.no_push,
                        message=args.message, allow_dirty=args.allow_dirty,
@@ -232,6 +238,8 @@ def _publish(project: Project, args: argparse.Namespace) -> int:
 
 
 def _schema(project: Project, args: argparse.Namespace) -> int:
+    from generator.schema_json import json_schema_text
+
     sys.stdout.write(json_schema_text())
     return 0
 

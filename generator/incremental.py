@@ -54,8 +54,7 @@ from generator.pipeline import (
     make_page,
 )
 from generator.project import Project
-from generator.render import card_path, fixed_files, page_path, search_outputs, story_files
-from generator.schema import Settings
+from generator.schema import Listing, Settings, card_path, page_path
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
 SHARED = ("code", "settings")
@@ -214,6 +213,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     versions |= {"code": code, "settings": _version_of(repr(settings)),
                  "cards": "yes" if settings.base_url else "no"}
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
+    made_before = _by_inputs(before)
     todo = [name for name in names if _stale_page(before, name, versions, have)]
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines)
@@ -233,7 +233,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                                           functools.partial(_compose, engines, contexts))
     for inputs, make in _groups(sources):
         digest = made_from(inputs, versions)
-        kept = _kept(before, digest, have)
+        kept = _kept(made_before, digest, have)
         if kept is None:  # outputs made together from the same inputs: made again together
             engines = _engines_for(code, engines, job)
             new = make(job, engines[1])
@@ -276,9 +276,11 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
     pages = sorted(page_path(source.listing) for source in change.record.sources.values())
     digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
                                      *(f"{path}\0{change.shas[path]}" for path in pages)]))
-    kept = _kept(before, digest, have)
+    kept = _kept(_by_inputs(before), digest, have)
     made = dict(change.made)
     if kept is None:
+        from generator.render import search_outputs
+
         engines = _engines_for(change.record.code, change.engines, job)
         new = search_outputs(engines[1].templates, job.settings, {p: read[p] for p in pages})
         made |= new
@@ -383,10 +385,19 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
     return outputs, output_bytes
 
 
-def _kept(before: Record, inputs: str, have: Has) -> dict[str, Made] | None:
-    """The outputs made from these inputs before, if there are any and their bytes can be
-    had; None if they must be made again."""
-    kept = {path: made for path, made in before.outputs.items() if made.inputs == inputs}
+def _by_inputs(before: Record) -> dict[str, dict[str, Made]]:
+    """The outputs of the last build grouped by what they were made from."""
+    grouped: dict[str, dict[str, Made]] = {}
+    for path, made in before.outputs.items():
+        grouped.setdefault(made.inputs, {})[path] = made
+    return grouped
+
+
+def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
+          ) -> dict[str, Made] | None:
+    """The outputs made from these inputs before (`made_before`: _by_inputs), if there are
+    any and their bytes can be had; None if they must be made again."""
+    kept = made_before.get(inputs)
     return kept if kept and all(have(made.sha) for made in kept.values()) else None
 
 
@@ -403,17 +414,29 @@ def _groups(sources: dict[str, Source]) -> list[tuple[tuple[str, ...], Make]]:
     groups: list[tuple[tuple[str, ...], Make]] = [
         (listed_inputs(sources), lambda job, engines: listed_files(
             engines.templates, job.settings, listings, items)),
-        (FIXED_INPUTS, lambda job, engines: fixed_files(
-            engines.templates, job.settings, job.project.templates_dir))]
+        (FIXED_INPUTS, _fixed_files)]
     stories: dict[str, list[str]] = {}
     for name, source in sources.items():
         if source.listing.story:
             stories.setdefault(source.listing.story, []).append(name)
     for story, names in sorted(stories.items()):
         told = [sources[name].listing for name in names]
-        groups.append((story_inputs(story, names), lambda job, engines, told=told: story_files(
-            engines.templates, told, job.settings)))
+        groups.append((story_inputs(story, names), functools.partial(_story_files, told)))
     return groups
+
+
+# The render stage is imported when something is made: not by a build that makes nothing.
+
+def _fixed_files(job: Job, engines: Engines) -> dict[str, bytes]:
+    from generator.render import fixed_files
+
+    return fixed_files(engines.templates, job.settings, job.project.templates_dir)
+
+
+def _story_files(told: list[Listing], job: Job, engines: Engines) -> dict[str, bytes]:
+    from generator.render import story_files
+
+    return story_files(engines.templates, told, job.settings)
 
 
 def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]

@@ -8,8 +8,6 @@ terminal (and nothing at all when the output is not one, so logs and CI stay cle
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import sys
 import threading
@@ -36,6 +34,8 @@ def map_files(work: Callable[[Any, Item], Result], items: Sequence[Item],
     """work(setup(), item) for each item, in order, across `jobs` processes (0: one per
     core). `here`, if given, is what setup makes, made already in this process, and used
     when the work is done here."""
+    if not items:
+        return []  # nothing to set up for: a build with nothing to render makes no parser
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(items) < PARALLEL_FROM:
         made = setup() if here is None else here
@@ -45,6 +45,10 @@ def map_files(work: Callable[[Any, Item], Result], items: Sequence[Item],
             if progress:
                 progress(done, len(items))
         return results
+    # Imported here: a build with little or nothing to render starts no workers.
+    import concurrent.futures
+    import multiprocessing
+
     chunks = _chunks(items, jobs)
     context = multiprocessing.get_context(_start_method())
     results_of: list[list[Result]] = [[] for _ in chunks]
@@ -63,6 +67,8 @@ def map_files(work: Callable[[Any, Item], Result], items: Sequence[Item],
 def _start_method() -> str | None:
     """fork where the system has it (quickest), unless this process runs other threads (a
     file watcher's), which a forked child would inherit half-way."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return "fork"

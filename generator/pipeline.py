@@ -3,6 +3,9 @@
 `check` stops after validation; `build` goes all the way, and writes the site only once every
 file is valid and every file rendered. Nothing here remembers an earlier build: incremental.py
 does that, beside this module, with the same functions.
+
+The render stage (Jinja, the share cards, the search index) is imported by the functions that
+render: a build that finds nothing changed, or `check`, does not load it.
 """
 
 from __future__ import annotations
@@ -13,31 +16,19 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from generator.article import ArticleParser
 from generator.errors import ContentError, Problem
 from generator.load import parse_source, parse_yaml_file
 from generator.neighbours import compose, story_contexts
 from generator.project import Project
-from generator.render import (
-    card_path,
-    corrections_files,
-    fixed_files,
-    listing_files,
-    make_environment,
-    page_path,
-    render_explainer,
-    render_index,
-    render_listing_item,
-    search_outputs,
-    story_files,
-)
-from generator.schema import Explainer, Listing, Settings
-from generator.share_card import share_card
+from generator.schema import Explainer, Listing, Settings, card_path, page_path
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
 from generator.write import Written, write_site
+
+if TYPE_CHECKING:
+    import jinja2
 
 # `map_files` of parallel.py, or this: every file in this process.
 MapFiles = Callable[..., list]
@@ -57,6 +48,8 @@ class Engines:
 
 
 def make_engines(templates_dir: Path, bytecode_dir: Path | None = None) -> Engines:
+    from generator.render import make_environment
+
     return Engines(ArticleParser(), make_environment(templates_dir, bytecode_dir))
 
 
@@ -97,6 +90,8 @@ class CheckedSite:
 def build(project: Project, base_url: str | None = None,
           map_files: MapFiles = in_this_process) -> Built:
     """Check everything and render every file, then write the site."""
+    from generator.render import fixed_files, make_environment, search_outputs, story_files
+
     settings = load_settings(project, base_url)
     made = map_files(functools.partial(make_page, project, settings), content_files(project),
                      functools.partial(make_engines, project.templates_dir))
@@ -143,6 +138,9 @@ def make_page(project: Project, settings: Settings, engines: Engines,
               path: Path) -> Page | ContentError:
     """Load, validate and render one content file; its problems are returned, not raised, so
     that every file's are reported together."""
+    from generator.render import render_explainer, render_listing_item
+    from generator.share_card import share_card
+
     try:
         explainer = load_explainer(project, path, engines.parser)
         listing = Listing.of(explainer)
@@ -171,6 +169,8 @@ def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence
                  items: Mapping[str, str]) -> dict[str, bytes]:
     """The files that list every explainer: the home page (from each one's entry, by slug),
     the sitemap, the feed, the corrections page and its feed."""
+    from generator.render import corrections_files, listing_files, render_index
+
     return ({"index.html": render_index(env, listings, items, settings)}
             | listing_files(env, listings, settings) | corrections_files(env, listings, settings))
 

@@ -31,6 +31,7 @@ from generator.schema import (
     PhaseRecord,
     Settings,
     Source,
+    page_path,
 )
 from generator.search import search_files
 from generator.templating import jinja_environment, template_problems
@@ -95,15 +96,6 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
                              {"long_date": long_date, "date_range": date_range,
                               "nested_quotes": nested_quotes, "in_sentence": in_sentence,
                               "tone": STATUS_TONE.get, "opening": opening})
-
-
-def page_path(explainer: Explainer | Listing) -> str:
-    return f"{explainer.slug}/index.html"
-
-
-def card_path(explainer: Explainer | Listing) -> str:
-    """Where an explainer's share card (share_card.py) is."""
-    return f"{explainer.slug}/share.png"
 
 
 def index_order(listings: Sequence[Listing]) -> list[Listing]:

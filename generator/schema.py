@@ -488,12 +488,12 @@ class PhaseRecord(NamedTuple):
 
     @classmethod
     def from_row(cls, row: tuple) -> PhaseRecord:
+        # The sources are tuples as written: marshal gives back tuples.
         ident, title, status, as_of, sources, history = row
-        return cls(ident, title, status, datetime.date.fromordinal(as_of),
-                   tuple(tuple(s) for s in sources),
-                   tuple(ChangeRecord(datetime.date.fromordinal(d), st, what,
-                                      tuple(tuple(s) for s in srcs))
-                         for d, st, what, srcs in history))
+        day = datetime.date.fromordinal
+        return cls(ident, title, status, day(as_of), sources,
+                   tuple([ChangeRecord(day(d), st, what, srcs)
+                          for d, st, what, srcs in history]))
 
 
 class BoardStep(NamedTuple):
@@ -572,10 +572,20 @@ class Listing(NamedTuple):
         return cls(slug, title, summary, datetime.date.fromordinal(published),
                    _date(updated), language, file, slug_line,
                    datetime.date.fromordinal(events_from), _date(events_to),
-                   tuple((datetime.date.fromordinal(d), kind, text)
-                         for d, kind, text in corrections),
-                   tuple(key_points), tuple(PhaseRecord.from_row(p) for p in phases),
+                   tuple([(datetime.date.fromordinal(d), kind, text)
+                          for d, kind, text in corrections]),
+                   key_points, tuple([PhaseRecord.from_row(p) for p in phases]),
                    story or None, story_title or None, developing)
+
+
+def page_path(explainer: Explainer | Listing) -> str:
+    """Where an explainer's page is in the site."""
+    return f"{explainer.slug}/index.html"
+
+
+def card_path(explainer: Explainer | Listing) -> str:
+    """Where an explainer's share card (share_card.py) is."""
+    return f"{explainer.slug}/share.png"
 
 
 def _day(day: datetime.date | None) -> int:

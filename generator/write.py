@@ -11,8 +11,6 @@ for those few renames. Files whose bytes did not change are never rewritten.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import enum
 import hashlib
 import os
@@ -256,6 +254,8 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 with RENAME_EXCHANGE); False if unsupported."""
+    import ctypes.util  # only a full rebuild swaps folders
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False

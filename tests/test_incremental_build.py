@@ -9,16 +9,20 @@ import marshal
 import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import jinja2
 import pytest
 
 from bench import realistic
 from bench.synthetic import make_project
-from generator import cache, incremental, parallel, pipeline
+from generator import cache, parallel, pipeline, render
 from generator.errors import ContentError
 from generator.incremental import build
 from generator.project import Project
+from generator.schema import Listing
 from generator.validate import validate
 from generator.write import Outcome
 from tests.conftest import FIRST_STORY, set_top_level, story_text, write_story
@@ -397,13 +401,13 @@ def test_a_story_page_is_made_again_when_one_of_its_own_explainers_changes_only(
     project = Project.at(root)
     build(project)
     made: list[set[str]] = []
-    make = incremental.story_files
+    make = render.story_files
 
     def counted(env, listings, settings):
         made.append({listing.story for listing in listings})
         return make(env, listings, settings)
 
-    monkeypatch.setattr("generator.incremental.story_files", counted)
+    monkeypatch.setattr("generator.render.story_files", counted)
     path = root / "content" / f"{realistic.slug_of(3)}.md"
     path.write_text(path.read_text(encoding="utf-8").replace('title: "', 'title: "New: ', 1),
                     encoding="utf-8")
@@ -413,3 +417,22 @@ def test_a_story_page_is_made_again_when_one_of_its_own_explainers_changes_only(
     fresh = Project.at(root, tmp_path / "fresh")
     pipeline.build(fresh)
     assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)
+
+
+def test_a_build_with_nothing_to_do_loads_no_templates_markdown_images_or_workers(project):
+    build(project)
+    # A fresh process, as a user runs it: what a build imports is decided at its start.
+    script = ("import sys; from generator import cli; cli.main(['--root', sys.argv[1], "
+              "'build']); print(' '.join(sorted(m for m in ('jinja2', 'markdown', 'nh3', "
+              "'sentencex', 'PIL', 'pagefind', 'multiprocessing', 'concurrent.futures', "
+              "'generator.render') if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", script, str(project.root)], check=True,
+                          capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert "is up to date" in done.stdout
+    assert done.stdout.splitlines()[-1] == ""
+
+
+def test_what_the_manifest_keeps_of_an_explainer_reads_back_the_same(project):
+    listing = Listing.of(pipeline.check(project).explainers[0])
+    assert any(phase.history for phase in listing.phases) and listing.corrections
+    assert Listing.from_row(marshal.loads(marshal.dumps(listing.to_row()))) == listing

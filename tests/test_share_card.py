@@ -8,13 +8,13 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from generator.incremental import build
 from generator.pipeline import check
 from generator.project import Project
 from generator.schema import Listing
-from generator.share_card import HEIGHT, WIDTH, share_card
+from generator.share_card import HEIGHT, WIDTH, drawn, share_card
 from tests.conftest import FIRST_STORY, REPO
 
 
@@ -83,3 +83,12 @@ def test_a_card_is_made_again_only_when_its_page_is(tmp_path):
     assert card.read_bytes() != before, "the card shows the new status"
     build(project)  # without a base URL there is nothing to name a card by
     assert not card.exists()
+
+
+def test_the_card_keeps_the_colours_it_was_drawn_in(listing):
+    # Its palette is fixed, not chosen per card: every pixel stays close to the full-colour
+    # drawing, anti-aliased text included.
+    card = Image.open(io.BytesIO(share_card(listing, "Explainers", "The Desk"))).convert("RGB")
+    difference = ImageChops.difference(card, drawn(listing, "Explainers", "The Desk"))
+    assert max(most for _, most in difference.getextrema()) <= 20
+    assert max(ImageStat.Stat(difference).mean) < 0.5

@@ -162,6 +162,8 @@ def locate(article: Article, quote: str) -> Located | NotFound:
 
 _OPENING_DOUBLE = "\u201c\u201e\u00ab"
 _CLOSING_DOUBLE = "\u201d\u00bb"
+# Every character quotation_pairs acts on: it looks at these and at their neighbours only.
+_MARKS = re.compile("[\"'\u2018\u2019" + _OPENING_DOUBLE + _CLOSING_DOUBLE + "]")
 
 
 def quotation_pairs(text: str) -> list[tuple[int, int]]:
@@ -173,7 +175,8 @@ def quotation_pairs(text: str) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (kind of mark, offset) of each quotation still open
     last = len(text) - 1
-    for at, char in enumerate(text):
+    for found in _MARKS.finditer(text):
+        at, char = found.start(), found.group()
         after = text[at + 1] if at < last else " "
         before = text[at - 1] if at else " "
         if char in _OPENING_DOUBLE:

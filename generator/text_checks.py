@@ -58,6 +58,8 @@ _C0_NAMES = (
     "INFORMATION SEPARATOR ONE",
 )
 _OTHER_NAMES = {"\x7f": "DELETE", "\x85": "NEXT LINE"}
+# Where a plain value could be cut short: ' #' after its last character, never white space.
+_CUT = re.compile(r"[^ \t\n] #")
 
 
 def describe(char: str) -> str:
@@ -161,6 +163,14 @@ def comment_cuts(node: yaml.Node, lines: list[str], display: str,
     """Plain (unquoted) values followed by ' #' and more on their line: YAML reads that as a
     comment, so 'Ceasefire talks #2 explained' publishes as 'Ceasefire talks'. A comment
     meant as one is written two spaces after the value, as YAML style guides ask."""
+    if not _CUT.search("\n".join(lines)):
+        return []  # no ' #' right after a character a plain value can end with
+    return cuts_in_values(node, lines, display, first_line)
+
+
+def cuts_in_values(node: yaml.Node, lines: list[str], display: str,
+                   first_line: int) -> list[Problem]:
+    """comment_cuts, looking at every plain value."""
     problems = []
     for scalar, path in _plain_values(node):
         end = scalar.end_mark

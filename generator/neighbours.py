@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import jinja2
-
-from generator.render import stories_of
 from generator.schema import Listing
-from generator.templating import template_problems
+from generator.stories import stories_of
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class Neighbour(NamedTuple):
@@ -61,7 +61,7 @@ def _neighbour(listing: Listing) -> Neighbour:
 
 def story_contexts(listings: Sequence[Listing]) -> dict[str, StoryContext]:
     """Each explainer in a story, by its content file, with what its page shows of the
-    others (render.stories_of gives their order: that of the events they report)."""
+    others (stories_of gives their order: that of the events they report)."""
     contexts = {}
     for story in stories_of(listings):
         told = story.explainers
@@ -95,6 +95,8 @@ _SLOT = re.compile(rb"<!--story:([a-z-]+)(?::([a-z0-9-]+))?-->")
 
 def compose(env: jinja2.Environment, page: bytes, context: StoryContext | None) -> bytes:
     """The page with its slots filled from its story's context (emptied without one)."""
+    from generator.templating import template_problems  # Jinja: only when a page is made
+
     if context is None:
         return _SLOT.sub(b"", page)
     with template_problems(env):

@@ -33,7 +33,7 @@ from generator.schema import (
     Source,
     page_path,
 )
-from generator.search import search_files
+from generator.stories import Story, stories_of
 from generator.templating import jinja_environment, template_problems
 
 # A feed is polled over and over by readers that only want what is new.
@@ -138,86 +138,6 @@ def render_index(env: jinja2.Environment, listings: Sequence[Listing],
         return _render(env, "index.html", settings, root="", explainers=ordered,
                        groups=shown, lang=settings.language,
                        canonical=page_url(settings, "index.html"))
-
-
-class StoryStep(NamedTuple):
-    """One dated status of a phase on a story page, and the explainer that gives it."""
-
-    date: datetime.date
-    status: str
-    what: str
-    sources: tuple[tuple[str, str], ...]
-    explainer: Listing
-
-
-class StoryPhase(NamedTuple):
-    id: str
-    title: str
-    steps: tuple[StoryStep, ...]  # oldest first
-
-    @property
-    def latest(self) -> StoryStep:
-        return self.steps[-1]
-
-
-class Story(NamedTuple):
-    """The explainers of one developing story, and what they say across them."""
-
-    id: str
-    title: str
-    explainers: tuple[Listing, ...]  # in the order of the events they report
-    phases: tuple[StoryPhase, ...]
-    timeline: tuple[tuple[datetime.date, str, Listing], ...]  # date, what, told by
-
-    @property
-    def newest(self) -> Listing:
-        return max(self.explainers, key=lambda e: (e.last_change, e.published, e.slug))
-
-    @property
-    def developing(self) -> bool:
-        return self.newest.developing
-
-    @property
-    def last_change(self) -> datetime.date:
-        return max(e.last_change for e in self.explainers)
-
-
-def stories_of(listings: Sequence[Listing]) -> list[Story]:
-    """Each story the explainers belong to: its phases matched by id across explainers, each
-    phase's statuses in the order of their dates, and the dated events of all of them."""
-    members: dict[str, list[Listing]] = {}
-    for listing in sorted(listings, key=lambda e: (e.events_from, e.published, e.slug)):
-        if listing.story:
-            members.setdefault(listing.story, []).append(listing)
-    return [_story(ident, tuple(found)) for ident, found in sorted(members.items())]
-
-
-def _story(ident: str, explainers: tuple[Listing, ...]) -> Story:
-    steps: dict[str, list[StoryStep]] = {}
-    titles: dict[str, str] = {}
-    timeline: list[tuple[datetime.date, str, Listing]] = []
-    for e in explainers:
-        timeline.append((e.events_from, f"The events reported in \u201c{e.title}\u201d begin", e))
-        for phase in e.phases:
-            titles[phase.id] = phase.title  # the latest explainer's name for it
-            found = steps.setdefault(phase.id, [])
-            for step in (StoryStep(phase.as_of, phase.status, "", phase.sources, e),
-                         *(StoryStep(c.date, c.status, c.what, c.sources, e)
-                           for c in phase.history)):
-                if not any((s.date, s.status, s.what) == (step.date, step.status, step.what)
-                           for s in found):
-                    found.append(step)
-    phases = tuple(StoryPhase(pid, titles[pid], tuple(sorted(found, key=lambda s: s.date)))
-                   for pid, found in steps.items())
-    for phase in phases:
-        for step in phase.steps:
-            text = f"{phase.title}: {step.status}" + (f". {step.what}" if step.what else "")
-            timeline.append((step.date, text, step.explainer))
-    title = next((e.story_title for e in sorted(explainers, key=lambda e: e.last_change,
-                                                reverse=True) if e.story_title), None)
-    story = Story(ident, "", explainers, phases,
-                  tuple(sorted(timeline, key=lambda entry: entry[0])))
-    return story._replace(title=title or story.newest.title)
 
 
 def story_files(env: jinja2.Environment, listings: Sequence[Listing],
@@ -467,6 +387,8 @@ def search_page(env: jinja2.Environment, settings: Settings, indexed: bool) -> b
 def search_outputs(env: jinja2.Environment, settings: Settings,
                    pages: Mapping[str, bytes]) -> dict[str, bytes]:
     """The search page and the Pagefind index of these explainer pages."""
+    from generator.search import search_files  # only a build written to disk indexes
+
     return {"search/index.html": search_page(env, settings, indexed=True),
             **search_files(pages, settings.language)}
 

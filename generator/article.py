@@ -10,6 +10,7 @@ import difflib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -172,11 +173,17 @@ def quotation_pairs(text: str) -> list[tuple[int, int]]:
     or straight ' at the edges of words) nested in them or standing alone; a ’ or ' with a
     letter after it is an apostrophe. A quotation still open at the end of the text (news
     copy leaves one open when a quote runs on into the next paragraph) closes there."""
+    return pairs_from_marks(text, ((found.start(), found.group())
+                                   for found in _MARKS.finditer(text)))
+
+
+def pairs_from_marks(text: str, marks: Iterable[tuple[int, str]]) -> list[tuple[int, int]]:
+    """quotation_pairs, from the (offset, character) of the text's marks, in order: any other
+    character is passed over, so `enumerate(text)` gives the same pairs."""
     pairs: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []  # (kind of mark, offset) of each quotation still open
     last = len(text) - 1
-    for found in _MARKS.finditer(text):
-        at, char = found.start(), found.group()
+    for at, char in marks:
         after = text[at + 1] if at < last else " "
         before = text[at - 1] if at else " "
         if char in _OPENING_DOUBLE:

@@ -8,35 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import text_checks
-from generator.article import quotation_pairs
+from generator.article import pairs_from_marks, quotation_pairs
 from generator.load import LOADER
 
 
 def _pairs_char_by_char(text: str) -> list[tuple[int, int]]:
     """article.quotation_pairs as it was written first: every character looked at."""
-    pairs: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    last = len(text) - 1
-    for at, char in enumerate(text):
-        after = text[at + 1] if at < last else " "
-        before = text[at - 1] if at else " "
-        if char in "\u201c\u201e\u00ab":
-            stack.append(('"', at))
-        elif char in "\u201d\u00bb" or char == '"':
-            if any(kind == '"' for kind, _ in stack):
-                while stack:
-                    kind, opened = stack.pop()
-                    if kind == '"':
-                        pairs.append((opened, at))
-                        break
-            elif char == '"':
-                stack.append(('"', at))
-        elif char == "\u2018" or (char == "'" and not before.isalnum() and after.isalnum()):
-            stack.append(("'", at))
-        elif char in "\u2019'" and not after.isalnum() and stack and stack[-1][0] == "'":
-            pairs.append((stack.pop()[1], at))
-    pairs.extend((opened, len(text)) for _, opened in stack)
-    return sorted(pairs)
+    return pairs_from_marks(text, enumerate(text))
 
 
 _TEXT = st.lists(st.sampled_from(["word", "U.S.", " ", "'", "\"", "\u201c", "\u201d", "\u2018",

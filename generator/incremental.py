@@ -262,7 +262,7 @@ def _compose(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryCo
              page: Page) -> bytes:
     """A page rendered now, with what it shows of its story (neighbours.compose)."""
     context = contexts.get(page.file)
-    if context is None and page.listing.story is None:
+    if context is None:  # in no story: rendered without slots
         return page.html
     assert engines is not None  # a page was rendered, so engines were made
     return compose(engines[1].templates, page.html, context)

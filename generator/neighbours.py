@@ -94,11 +94,12 @@ _SLOT = re.compile(rb"<!--story:([a-z-]+)(?::([a-z0-9-]+))?-->")
 
 
 def compose(env: jinja2.Environment, page: bytes, context: StoryContext | None) -> bytes:
-    """The page with its slots filled from its story's context (emptied without one)."""
+    """The page with its slots filled from its story's context; a page in no story (no
+    context) is rendered without slots, and is the page as it is."""
     from generator.templating import template_problems  # Jinja: only when a page is made
 
     if context is None:
-        return _SLOT.sub(b"", page)
+        return page
     with template_problems(env):
         parts = env.get_template("partials/story_context.html").make_module(
             {"c": context, "root": "../"})

@@ -39,7 +39,7 @@ _MANIFEST = "manifest.marshal"
 # version of the generator does.
 LIBRARIES = (("jinja2", "jinja2"), ("markdown", "markdown"), ("markupsafe", "markupsafe"),
              ("nh3", "nh3"), ("pyyaml", "yaml"), ("sentencex", "sentencex"),
-             ("pillow", "PIL"), ("pagefind", "pagefind"), ("pagefind-bin", "pagefind_bin"))
+             ("pillow", "PIL"), ("pagefind-bin", "pagefind_bin"))
 
 
 class Source(NamedTuple):

@@ -424,7 +424,7 @@ def test_a_build_with_nothing_to_do_loads_no_templates_markdown_images_or_worker
     # A fresh process, as a user runs it: what a build imports is decided at its start.
     script = ("import sys; from generator import cli; cli.main(['--root', sys.argv[1], "
               "'build']); print(' '.join(sorted(m for m in ('jinja2', 'markdown', 'nh3', "
-              "'sentencex', 'PIL', 'pagefind', 'multiprocessing', 'concurrent.futures', "
+              "'sentencex', 'PIL', 'pagefind_bin', 'multiprocessing', 'concurrent.futures', "
               "'generator.render') if m in sys.modules)))")
     done = subprocess.run([sys.executable, "-c", script, str(project.root)], check=True,
                           capture_output=True, text=True, cwd=Path(__file__).parent.parent)

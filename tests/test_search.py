@@ -67,3 +67,13 @@ def test_a_reader_finds_the_explainer_by_a_word_of_it(built, browser):
         page.close()
     finally:
         server.shutdown()
+
+
+def test_every_file_of_the_bundle_is_complete(built):
+    # Pagefind's Python service acknowledged a write before its files were flushed, and a
+    # build sometimes shipped an empty script; the command line has written all on exit.
+    files = {p.name: p.stat().st_size for p in (built.out_dir / "pagefind").rglob("*")
+             if p.is_file()}
+    assert "pagefind-highlight.js" in files and "pagefind-ui.js" in files
+    assert [name for name, size in files.items() if size == 0] == []
+

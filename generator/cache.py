@@ -32,7 +32,7 @@ from generator.write import FileStamp, KnownFile, SiteFiles
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 8
+_FORMAT = 9
 _MANIFEST = "manifest.marshal"
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new

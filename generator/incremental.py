@@ -272,7 +272,9 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
               have: Has) -> Update:
     """The update with the search index and page (render.search_outputs), made again when
     a page changed. Only a build written to disk indexes: the index is made from every
-    explainer page, which `serve`, saving after saving, does not wait for."""
+    explainer page, which `serve`, saving after saving, does not wait for. The page's filters
+    (each explainer's title, date, story, statuses and actors) are all shown on the
+    explainer's page, so its bytes stand for them."""
     pages = sorted(page_path(source.listing) for source in change.record.sources.values())
     digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
                                      *(f"{path}\0{change.shas[path]}" for path in pages)]))
@@ -282,7 +284,9 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
         from generator.render import search_outputs
 
         engines = _engines_for(change.record.code, change.engines, job)
-        new = search_outputs(engines[1].templates, job.settings, {p: read[p] for p in pages})
+        listings = [source.listing for source in change.record.sources.values()]
+        new = search_outputs(engines[1].templates, job.settings, listings,
+                             {p: read[p] for p in pages})
         made |= new
         kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
     outputs = change.record.outputs | kept

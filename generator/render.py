@@ -20,6 +20,7 @@ from generator.article import quotation_pairs
 from generator.errors import ContentError, Problem
 from generator.project import link_problem
 from generator.schema import (
+    PHASE_STATUS,
     STATUS_TONE,
     Actor,
     BoardStep,
@@ -369,7 +370,7 @@ def _agent(actor: Actor) -> dict:
     return {"@type": kind, "name": actor.name}
 
 
-def json_ld(data: dict) -> Markup:
+def json_ld(data: object) -> Markup:
     """JSON for a <script> element: <, > and & escaped so no text can end the element."""
     # Compact, so the C encoder does the work.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -377,19 +378,44 @@ def json_ld(data: dict) -> Markup:
                   .replace(">", "\\u003e"))
 
 
-def search_page(env: jinja2.Environment, settings: Settings, indexed: bool) -> bytes:
+def search_page(env: jinja2.Environment, settings: Settings,
+                listings: Sequence[Listing] | None) -> bytes:
+    """The search page; with the listings, over an index of their pages, filtered by story,
+    status and actor; without (the preview, which does not index), a page that says so."""
+    filters = None if listings is None else search_filters(listings)
     with template_problems(env):
-        return _render(env, "search.html", settings, root="../", indexed=indexed,
+        return _render(env, "search.html", settings, root="../", filters=filters,
+                       facets=None if filters is None else json_ld(filters["facets"]),
                        lang=settings.language,
                        canonical=page_url(settings, "search/index.html"))
 
 
-def search_outputs(env: jinja2.Environment, settings: Settings,
+def search_filters(listings: Sequence[Listing]) -> dict:
+    """What the search page offers to filter by, and each explainer's values, newest first.
+    The build writes them, not Pagefind, whose filter index differs from run to run
+    (Pagefind 1.5.2), and a site is the same bytes from the same files."""
+    ordered = index_order(listings)
+    present = {phase.status for listing in ordered for phase in listing.phases}
+    return {
+        "stories": [(story.id, story.title) for story in
+                    sorted(stories_of(ordered), key=lambda story: story.title.casefold())],
+        "statuses": [status for status in PHASE_STATUS.options if status in present],
+        "actors": sorted({name for listing in ordered for name in listing.actors},
+                         key=str.casefold),
+        "facets": [{"url": f"{listing.slug}/", "title": listing.title,
+                    "date": listing.last_change.isoformat(),
+                    "day": long_date(listing.last_change), "story": listing.story or "",
+                    "statuses": sorted({phase.status for phase in listing.phases}),
+                    "actors": list(listing.actors)} for listing in ordered],
+    }
+
+
+def search_outputs(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                    pages: Mapping[str, bytes]) -> dict[str, bytes]:
     """The search page and the Pagefind index of these explainer pages."""
     from generator.search import search_files  # only a build written to disk indexes
 
-    return {"search/index.html": search_page(env, settings, indexed=True),
+    return {"search/index.html": search_page(env, settings, listings),
             **search_files(pages, settings.language)}
 
 
@@ -412,7 +438,7 @@ def fixed_files(env: jinja2.Environment, settings: Settings,
         files["robots.txt"] = _render(env, "robots.txt", settings,
                                       sitemap=page_url(settings, "sitemap.xml"))
         # Until a build indexes the site (search_outputs), the search page says there is none.
-        files["search/index.html"] = search_page(env, settings, indexed=False)
+        files["search/index.html"] = search_page(env, settings, None)
     # GitHub Pages: serve the files as they are (no Jekyll), and on the custom domain if set.
     files[".nojekyll"] = b""
     if settings.custom_domain:

@@ -536,6 +536,7 @@ class Listing(NamedTuple):
     story: str | None
     story_title: str | None
     developing: bool
+    actors: tuple[str, ...]  # names, as the search page's filter offers them
 
     @classmethod
     def of(cls, explainer: Explainer) -> Listing:
@@ -546,7 +547,7 @@ class Listing(NamedTuple):
                    tuple((c.date, c.kind, c.text) for c in e.corrections),
                    tuple(point.text for point in e.key_points),
                    tuple(PhaseRecord.of(phase, e.moment, labels) for phase in e.plan),
-                   e.story, e.story_title, e.developing)
+                   e.story, e.story_title, e.developing, tuple(a.name for a in e.actors))
 
     @property
     def board(self) -> tuple[BoardStep, ...]:
@@ -563,19 +564,20 @@ class Listing(NamedTuple):
                 self.events_from.toordinal(), _day(self.events_to),
                 tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections),
                 self.key_points, tuple(p.to_row() for p in self.phases), self.story or "",
-                self.story_title or "", self.developing)
+                self.story_title or "", self.developing, self.actors)
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
         (slug, title, summary, published, updated, language, file, slug_line, events_from,
-         events_to, corrections, key_points, phases, story, story_title, developing) = row
+         events_to, corrections, key_points, phases, story, story_title, developing,
+         actors) = row
         return cls(slug, title, summary, datetime.date.fromordinal(published),
                    _date(updated), language, file, slug_line,
                    datetime.date.fromordinal(events_from), _date(events_to),
                    tuple([(datetime.date.fromordinal(d), kind, text)
                           for d, kind, text in corrections]),
                    key_points, tuple([PhaseRecord.from_row(p) for p in phases]),
-                   story or None, story_title or None, developing)
+                   story or None, story_title or None, developing, actors)
 
 
 def page_path(explainer: Explainer | Listing) -> str:

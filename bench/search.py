@@ -2,8 +2,9 @@
 
 Makes a realistic site (bench/realistic.py) and, each turn, times a cold `explainer build` of
 it, the whole command (the baseline, the index included), then the index alone made again
-from the same explainer pages in a process of its own, where the peak memory of Pagefind
-(the largest child) and of Python holding the pages are read from getrusage. Prints each
+from the same explainer pages, shard by shard, in a process of its own, where the peak
+memory of Pagefind (its largest run) and of Python holding the pages are read from
+getrusage. Prints each
 turn's index time as a share of the cold build, the medians, and the bundle's size:
 
     .venv/bin/python -m bench.search --count 1000 --repeat 3
@@ -36,14 +37,16 @@ def explainer_pages(site: Path, count: int) -> dict[str, bytes]:
 def index_alone(site: Path, count: int) -> dict[str, float]:
     """Run in a fresh process: seconds to index, and the peak memory of Pagefind and of
     this process, in MB."""
-    from generator.search import search_files
+    from generator.search import search_files, shards
 
     pages = explainer_pages(site, count)
     start = time.perf_counter()
-    search_files(pages, "en")
+    parts = shards(list(pages))
+    for folder, paths in parts:
+        search_files({path: pages[path] for path in paths}, "en", folder)
     seconds = time.perf_counter() - start
     kb = 1024  # ru_maxrss is in kilobytes on Linux
-    return {"seconds": seconds,
+    return {"seconds": seconds, "shards": len(parts),
             "pagefind_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kb,
             "python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb}
 
@@ -101,7 +104,8 @@ def main() -> None:
     print(f"median: cold build {cold:.2f} s, index {median['seconds']:.2f} s "
           f"({median['seconds'] / args.count * 1000:.1f} ms a page, "
           f"{median['seconds'] / cold:.0%} of the cold build)")
-    print(f"peak memory: Pagefind {median['pagefind_mb']:.0f} MB, "
+    print(f"{turns[0][1]['shards']:.0f} shards; peak memory: "
+          f"Pagefind {median['pagefind_mb']:.0f} MB, "
           f"Python holding the pages {median['python_mb']:.0f} MB")
     for part, (files, size) in sorted(parts.items()):
         print(f"bundle {part:24} {files:5} files {size / 1024:9.0f} KB")

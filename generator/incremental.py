@@ -270,26 +270,40 @@ def _compose(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryCo
 
 def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes],
               have: Has) -> Update:
-    """The update with the search index and page (render.search_outputs), made again when
-    a page changed. Only a build written to disk indexes: the index is made from every
-    explainer page, which `serve`, saving after saving, does not wait for. The page's filters
-    (each explainer's title, date, story, statuses and actors) are all shown on the
-    explainer's page, so its bytes stand for them."""
+    """The update with the search index, shard by shard (search.shards), and the search page,
+    each made again when one of its pages changed. Only a build written to disk indexes: the
+    index is made from the explainer pages, which `serve`, saving after saving, does not
+    wait for. The page's filters (each explainer's title, date, story, statuses and actors)
+    are all shown on the explainer's page, so its bytes stand for them."""
+    from generator.search import search_files, shards
+
     pages = sorted(page_path(source.listing) for source in change.record.sources.values())
+    parts = shards(pages)
+    made_before, made, kept = _by_inputs(before), dict(change.made), {}
+    for folder, paths in parts:
+        digest = _version_of("\n".join([folder, change.record.code, job.settings.language,
+                                         *(f"{path}\0{change.shas[path]}" for path in paths)]))
+        shard = _kept(made_before, digest, have)
+        if shard is None:
+            new = search_files({path: read[path] for path in paths}, job.settings.language,
+                               folder)
+            made |= new
+            shard = {path: Made(digest, _sha(data)) for path, data in new.items()}
+        kept |= shard
     digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
+                                     *(folder for folder, _ in parts),
                                      *(f"{path}\0{change.shas[path]}" for path in pages)]))
-    kept = _kept(_by_inputs(before), digest, have)
-    made = dict(change.made)
-    if kept is None:
-        from generator.render import search_outputs
+    page = _kept(made_before, digest, have)
+    if page is None:
+        from generator.render import search_page
 
         engines = _engines_for(change.record.code, change.engines, job)
         listings = [source.listing for source in change.record.sources.values()]
-        new = search_outputs(engines[1].templates, job.settings, listings,
-                             {p: read[p] for p in pages})
-        made |= new
-        kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
-    outputs = change.record.outputs | kept
+        html = search_page(engines[1].templates, job.settings, listings,
+                           [folder for folder, _ in parts])
+        made["search/index.html"] = html
+        page = {"search/index.html": Made(digest, _sha(html))}
+    outputs = change.record.outputs | kept | page
     record = dataclasses.replace(change.record, outputs=outputs)
     return dataclasses.replace(change, record=record, made=made,
                                shas={path: outputs[path].sha for path in sorted(outputs)})

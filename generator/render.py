@@ -379,13 +379,15 @@ def json_ld(data: object) -> Markup:
 
 
 def search_page(env: jinja2.Environment, settings: Settings,
-                listings: Sequence[Listing] | None) -> bytes:
-    """The search page; with the listings, over an index of their pages, filtered by story,
-    status and actor; without (the preview, which does not index), a page that says so."""
+                listings: Sequence[Listing] | None, folders: Sequence[str] = ()) -> bytes:
+    """The search page; with the listings, over the index in `folders` (search.shards),
+    filtered by story, status and actor; without (the preview, which does not index), a page
+    that says so."""
     filters = None if listings is None else search_filters(listings)
     with template_problems(env):
         return _render(env, "search.html", settings, root="../", filters=filters,
                        facets=None if filters is None else json_ld(filters["facets"]),
+                       indexes=json_ld([f"{folder}/" for folder in folders]),
                        lang=settings.language,
                        canonical=page_url(settings, "search/index.html"))
 
@@ -412,11 +414,15 @@ def search_filters(listings: Sequence[Listing]) -> dict:
 
 def search_outputs(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                    pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The search page and the Pagefind index of these explainer pages."""
-    from generator.search import search_files  # only a build written to disk indexes
+    """The search page and the Pagefind index of these explainer pages, shard by shard."""
+    from generator.search import search_files, shards  # only a build written to disk indexes
 
-    return {"search/index.html": search_page(env, settings, listings),
-            **search_files(pages, settings.language)}
+    files: dict[str, bytes] = {}
+    parts = shards(list(pages))
+    for folder, paths in parts:
+        files |= search_files({path: pages[path] for path in paths}, settings.language, folder)
+    page = search_page(env, settings, listings, [folder for folder, _ in parts])
+    return {"search/index.html": page, **files}
 
 
 def fixed_files(env: jinja2.Environment, settings: Settings,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -58,11 +59,10 @@ def test_every_file_of_the_bundle_is_complete(built):
     assert [name for name, size in files.items() if size == 0] == []
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory) -> Project:
+def make_desk(root: Path) -> Project:
     """The real story and a made-up story of two explainers, with a summary that looks like
-    markup, built."""
-    project = copy_of_project(tmp_path_factory.mktemp("desk"))
+    markup."""
+    project = copy_of_project(root)
     for slug, seed, day, published, status in (
             ("river-talks-begin", FIRST_SEED, "2025-05-05", "2025-05-06", "proposed"),
             ("river-deal-signed", SECOND_SEED, "2025-05-12", "2025-05-13", "agreed")):
@@ -72,8 +72,24 @@ def desk(tmp_path_factory) -> Project:
             "summary: 'Ministers met <img src=x onerror=alert(1)> about a river treaty.'")
         (project.content_dir / f"{slug}.md").write_text(text + article_markdown(seed),
                                                         encoding="utf-8")
-    build(project)
     return project
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory) -> Project:
+    """make_desk's project built with an index shard per page, so that the searches below
+    go through shards merged by the search page."""
+    project = make_desk(tmp_path_factory.mktemp("desk"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.search.SHARD_PAGES", 1)
+        build(project)
+    assert len(json.loads(page_of(project, "search/index.html").find(
+        id="search-indexes").string)) > 1
+    return project
+
+
+def page_of(project: Project, path: str) -> BeautifulSoup:
+    return BeautifulSoup((project.out_dir / path).read_text(encoding="utf-8"), "html.parser")
 
 
 def facets(project: Project) -> dict[str, dict]:
@@ -190,3 +206,46 @@ def test_results_are_accessible_and_fit_the_screen(served, browser, width, schem
     page.screenshot(path=str(SCREENSHOTS / f"search-results-{width}-{scheme}.png"),
                     full_page=True)
     page.context.close()
+
+
+def test_pages_keep_their_shard_while_the_number_of_shards_holds():
+    from generator.search import shards
+
+    pages = [f"story-{n}/index.html" for n in range(40)]
+    parts = shards(pages, per_shard=10)
+    assert len(parts) == 4 and parts[0][0] == "pagefind"
+    assert sorted(p for _, group in parts for p in group) == sorted(pages)  # each once
+    shard_of = {p: folder for folder, group in parts for p in group}
+    grown = shards([*pages, "story-new/index.html"][::-1], per_shard=11)
+    assert {p: folder for folder, group in grown for p in group if p in shard_of} == shard_of
+    assert len(shards(pages[:5], per_shard=10)) == 1
+    assert len(shards([*pages, "one-more/index.html"], per_shard=10)) <= 8
+    assert all(group for _, group in shards(pages[:3], per_shard=1))  # none empty
+
+
+def test_an_edit_indexes_only_its_shard_again_and_the_site_is_a_cold_builds(
+        tmp_path, monkeypatch):
+    from generator import search
+    from tests.test_atomic_write import tree_hash
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    project = make_desk(tmp_path / "desk")
+    build(project)
+    indexed: list[list[str]] = []
+    real = search.search_files
+    monkeypatch.setattr(search, "search_files", lambda pages, *args: (
+        indexed.append(sorted(pages)), real(pages, *args))[1])
+    path = project.content_dir / "river-talks-begin.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "summary: 'Ministers met", "summary: 'Two ministers met"), encoding="utf-8")
+    build(project)
+    parts = search.shards(["river-talks-begin/index.html", "river-deal-signed/index.html",
+                           f"{FIRST_STORY}/index.html"])
+    assert len(parts) > 1
+    assert indexed == [group for _, group in parts if "river-talks-begin/index.html" in group]
+    assert page_of(project, "search/index.html").find(id="search-facets") is not None
+    cold = make_desk(tmp_path / "cold")
+    cold_path = cold.content_dir / "river-talks-begin.md"
+    cold_path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    build(cold)
+    assert tree_hash(project.out_dir) == tree_hash(cold.out_dir)

@@ -16,17 +16,25 @@ const facets = JSON.parse(document.getElementById("search-facets").textContent);
 const byUrl = new Map(facets.map((page) => [page.url, page]));
 const STEP = 10; // results shown at a time: each loads its own small part of the index
 
-let pagefind = null; // loaded on the first search for words, not before
+let loading = null; // Pagefind, loaded on the first search for words, not before
 let turn = 0; // a newer search makes an older one's late answers moot
 let shown = STEP;
 
-async function engine() {
-  if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+// The index comes in shards (the build's search.shards): the first has the scripts, the
+// others are merged into it.
+const [first, ...others] = JSON.parse(document.getElementById("search-indexes").textContent)
+  .map((folder) => new URL(folder, root));
+
+function engine() {
+  loading ??= (async () => {
+    const pagefind = await import(new URL("pagefind.js", first).href);
     // Result addresses under the site's own path, also on a GitHub project site.
     await pagefind.options({ baseUrl: root.pathname });
-  }
-  return pagefind;
+    await Promise.all(others.map((shard) => pagefind.mergeIndex(shard.pathname,
+      { baseUrl: root.pathname })));
+    return pagefind;
+  })();
+  return loading;
 }
 
 function wanted(page) {

@@ -53,6 +53,7 @@ class StoryContext(NamedTuple):
     previous: Neighbour | None
     next: Neighbour | None
     later: tuple[Later, ...]
+    story_developing: bool  # the story's: its newest explainer's flag
 
 
 def _neighbour(listing: Listing) -> Neighbour:
@@ -70,7 +71,7 @@ def story_contexts(listings: Sequence[Listing]) -> dict[str, StoryContext]:
                 story.id, story.title, listing.developing, n + 1, len(told),
                 _neighbour(told[n - 1]) if n else None,
                 _neighbour(told[n + 1]) if n + 1 < len(told) else None,
-                _laters(listing, story.phases))
+                _laters(listing, story.phases), story.developing)
     return contexts
 
 
@@ -106,10 +107,10 @@ def compose(env: jinja2.Environment, page: bytes, context: StoryContext | None) 
         later = {step.phase: step for step in context.later}
 
         def fill(slot: re.Match[bytes]) -> bytes:
-            kind, phase = slot[1].decode(), (slot[2] or b"").decode()
-            if kind.startswith("later-"):
+            kind, phase = slot[1].decode().replace("-", "_"), (slot[2] or b"").decode()
+            if kind.startswith("later_"):
                 step = later.get(phase)
-                return getattr(parts, kind.replace("-", "_"))(step).encode() if step else b""
+                return getattr(parts, kind)(step).encode() if step else b""
             return getattr(parts, kind)().encode()
 
         return _SLOT.sub(fill, page)

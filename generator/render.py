@@ -195,8 +195,18 @@ def render_explainer(env: jinja2.Environment, explainer: Explainer, settings: Se
             board=[BoardStep.of(PhaseRecord.of(phase, e.moment, labels)) for phase in e.plan],
             sides=actors_by_side(e),
             article_html=Markup(e.article.html if e.article else ""),
-            json_ld=json_ld(news_article(e, settings)),
+            json_ld=_with_story_slot(e, json_ld(news_article(e, settings))),
         )
+
+
+def _with_story_slot(explainer: Explainer, data: Markup) -> Markup:
+    """The page's JSON-LD with, for an explainer in a story, the story it is part of, which
+    neighbours.compose fills in once every explainer is known. A slot cannot come from
+    content: json_ld escapes every `<` in it."""
+    if not explainer.story:
+        return data
+    assert data.endswith("}")
+    return Markup(f'{data[:-1]},"isPartOf":<!--story:part-of-->}}')
 
 
 class PassageUse(NamedTuple):

@@ -131,6 +131,29 @@ def test_each_explainer_links_to_its_story_and_the_home_page_groups_them(story_p
     assert "https://desk.example/stories/river-talks/" in sitemap
 
 
+def test_each_explainers_json_ld_names_the_story_it_is_part_of(story_project, tmp_path):
+    for slug in ("river-talks-begin", "river-deal-signed"):
+        data = json.loads(page(story_project, f"{slug}/index.html").find(
+            "script", type="application/ld+json").string)
+        assert data["@type"] == "NewsArticle"
+        # Developing (the newest explainer says so): a live story, by its settled title.
+        assert data["isPartOf"] == {"@type": "LiveBlogPosting",
+                                    "headline": "The river treaty talks",
+                                    "url": "../stories/river-talks/index.html"}, slug
+    alone = Project.at(tmp_path / "alone")
+    shutil.copytree(story_project.root / "content", alone.content_dir)
+    shutil.copytree(story_project.root / "seeds", alone.seeds_dir)
+    shutil.copytree(story_project.root / "templates", alone.templates_dir)
+    (alone.content_dir / "river-deal-signed.md").unlink()
+    path = alone.content_dir / "river-talks-begin.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("story: river-talks\n", ""),
+                    encoding="utf-8")
+    build(alone)
+    data = json.loads(page(alone, "river-talks-begin/index.html").find(
+        "script", type="application/ld+json").string)
+    assert "isPartOf" not in data
+
+
 def test_developing_must_be_true_or_false(story_project, capsys):
     path = story_project.content_dir / "river-deal-signed.md"
     path.write_text(path.read_text().replace("developing: true", "developing: soon"))

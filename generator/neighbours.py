@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from generator.errors import ContentError, Problem
 from generator.schema import Listing
 from generator.stories import stories_of
 
@@ -91,6 +92,7 @@ def _laters(listing: Listing, phases) -> tuple[Later, ...]:
     return tuple(found)
 
 
+CONTEXT_TEMPLATE = "partials/story_context.html"
 _SLOT = re.compile(rb"<!--story:([a-z-]+)(?::([a-z0-9-]+))?-->")
 
 
@@ -102,15 +104,31 @@ def compose(env: jinja2.Environment, page: bytes, context: StoryContext | None) 
     if context is None:
         return page
     with template_problems(env):
-        parts = env.get_template("partials/story_context.html").make_module(
+        parts = env.get_template(CONTEXT_TEMPLATE).make_module(
             {"c": context, "root": "../"})
         later = {step.phase: step for step in context.later}
 
         def fill(slot: re.Match[bytes]) -> bytes:
             kind, phase = slot[1].decode().replace("-", "_"), (slot[2] or b"").decode()
+            if kind == "part_of":  # data, not presentation: the same whatever the templates
+                return _part_of(context).encode()
+            if not hasattr(parts, kind):
+                raise ContentError([Problem(
+                    f"templates/{CONTEXT_TEMPLATE}", None, None, "template",
+                    f"no macro {kind}() for the slot {slot[0].decode()} a page has")])
             if kind.startswith("later_"):
                 step = later.get(phase)
                 return getattr(parts, kind)(step).encode() if step else b""
             return getattr(parts, kind)().encode()
 
         return _SLOT.sub(fill, page)
+
+
+def _part_of(context: StoryContext) -> str:
+    """schema.org: the story the explainer is part of, for the page's JSON-LD."""
+    from generator.render import json_ld
+
+    live = context.story_developing
+    return json_ld({"@type": "LiveBlogPosting" if live else "CollectionPage",
+                    "headline" if live else "name": context.title,
+                    "url": f"../stories/{context.story}/index.html"})

@@ -57,3 +57,15 @@ def test_a_template_error_while_rendering_is_reported_where_it_is_written(
         build(project)
     assert str(err.value).startswith(f"templates/{template}:{line}: template: ")
     assert says in str(err.value)
+
+
+def test_a_story_slot_without_its_macro_is_reported_at_the_template(project):
+    # Say a desk's own story_context.html from before the "More in this story" links: the
+    # page still asks for them.
+    path = project.templates_dir / "partials" / "story_context.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{% macro nav() %}", "{% macro old_nav() %}"), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build(project)
+    assert str(err.value) == ("templates/partials/story_context.html: template: no macro "
+                              "nav() for the slot <!--story:nav--> a page has")

@@ -118,54 +118,50 @@ class _Walk:
                                 f"not text; put it in quotes: \"{value}\"")
         return self.problem(node, path, f"unsupported YAML tag {node.tag}")
 
-    def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:  # noqa: C901 (issue 22)
+    def mapping(self, cls: type, node: yaml.Node, path: str) -> Any:
+        """The `cls` a set of 'key: value' lines makes, or INVALID with its problems recorded."""
         if not isinstance(node, yaml.MappingNode):
-            names = ", ".join(f"'{name}'" for name in _required(cls)) if path else ""
-            hint = f" ({names})" if names else ""
-            return self.problem(node, path or "front matter",
-                                f"expected a set of 'key: value' lines{hint}")
-        fields = _fields(cls)
-        seen: dict[str, yaml.Node] = {}
-        values: dict[str, Any] = {}
-        invalid = False
+            return self.problem(node, path or "front matter", _not_a_mapping(cls, path))
         prefix = f"{path}." if path else ""
+        keys, values, valid = self._given(cls, node, path, prefix)
+        if len(values) < len(_fields(cls)):  # some field is not given
+            for name in _missing(cls, keys):
+                self.problem(node, prefix + name, "required field is missing")
+                valid = False
+        ident = values.get("id")
+        if isinstance(ident, str):
+            self.define(path, ident, keys["id"])
+        return self._whole(cls(**values), node, path) if valid else INVALID
+
+    def _given(self, cls: type, node: yaml.MappingNode, path: str,
+               prefix: str) -> tuple[dict[str, yaml.Node], dict[str, Any], bool]:
+        """The fields a mapping gives, each converted: the node of each key, the values, and
+        whether every value is valid. A key that names no field is a problem, and skipped."""
+        fields = _fields(cls)
+        keys: dict[str, yaml.Node] = {}
+        values: dict[str, Any] = {}
+        valid = True
         for key_node, value_node in node.value:
             key = key_node.value
             if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, path or "front matter",
-                             f"key {key!r} must be a plain name")
-                continue
-            if key in seen:
-                first = self.source.front_line + seen[key].start_mark.line
+                self.problem(key_node, path or "front matter", f"key {key!r} must be a plain name")
+            elif key in keys:
+                first = self.source.front_line + keys[key].start_mark.line
                 self.problem(key_node, prefix + key,
                              f"duplicate key (first given on line {first}); keep one")
-                continue
-            seen[key] = key_node
-            convert = fields.get(key)
-            if convert is None and (cls, key) in MOVED:
-                self.problem(key_node, prefix + key, MOVED[cls, key])
-                invalid = True
-                continue
-            if convert is None:
-                close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
-                hint = (f"did you mean '{close[0]}'?" if close
-                        else f"the fields here are {', '.join(fields)}")
-                self.problem(key_node, prefix + key, f"unknown field; {hint}")
-                continue
-            value = values[key] = convert(self, value_node, prefix + key)
-            invalid = invalid or value is INVALID
-        if len(values) < len(fields):  # some field is not given
-            for name in _required(cls):
-                if name not in seen:
-                    self.problem(node, prefix + name, "required field is missing")
-                    invalid = True
-        ident = values.get("id")
-        if isinstance(ident, str):
-            self.define(path, ident, seen["id"])
-        if invalid:
-            return INVALID
-        value = cls(**values)
-        rule = _RULES.get(cls)
+            elif key in fields:
+                keys[key] = key_node
+                value = values[key] = fields[key](self, value_node, prefix + key)
+                valid = valid and value is not INVALID
+            else:
+                keys[key] = key_node
+                self.problem(key_node, prefix + key, _unknown_field(cls, key, fields))
+                valid = valid and (cls, key) not in MOVED
+        return keys, values, valid
+
+    def _whole(self, value: Any, node: yaml.MappingNode, path: str) -> Any:
+        """The value, or INVALID when the rule for its class (_RULES) finds a problem with it."""
+        rule = _RULES.get(type(value))
         if rule is not None and rule(self, value, node, path) is INVALID:
             return INVALID
         return value
@@ -202,6 +198,28 @@ def _fields(cls: type) -> dict[str, Convert]:
 @functools.cache
 def _required(cls: type) -> tuple[str, ...]:
     return tuple(spec.name for spec in fields_of(cls) if spec.required)
+
+
+def _not_a_mapping(cls: type, path: str) -> str:
+    """What to say of a node that should be a set of 'key: value' lines: below the front
+    matter, with the fields it needs."""
+    names = ", ".join(f"'{name}'" for name in _required(cls)) if path else ""
+    hint = f" ({names})" if names else ""
+    return f"expected a set of 'key: value' lines{hint}"
+
+
+def _unknown_field(cls: type, key: str, fields: dict[str, Convert]) -> str:
+    """What to say of a key that is no field of `cls`: where it moved, or the nearest field."""
+    if (cls, key) in MOVED:
+        return MOVED[cls, key]
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"the fields here are {', '.join(fields)}"
+    return f"unknown field; {hint}"
+
+
+def _missing(cls: type, keys: dict[str, yaml.Node]) -> list[str]:
+    """The required fields of `cls` that none of these keys gives."""
+    return [name for name in _required(cls) if name not in keys]
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -589,43 +589,68 @@ def _peek(node: yaml.MappingNode, key: str) -> str | None:
     return None
 
 
-def _check_dates(walk: _Walk, explainer: Explainer) -> None:  # noqa: C901 (issue 22)
+# A problem found in a typed explainer: the keys leading to its node in the front matter
+# (_at), and the message.
+Found = tuple[tuple[str | int, ...], str]
+
+
+def _check_dates(walk: _Walk, explainer: Explainer) -> None:
     """Dates in the order time runs: events, then publication, then updates and corrections;
     each status's history after the moment it held."""
-    front, e = walk.source.front, explainer
+    front = walk.source.front
+    for keys, message in (*_event_dates(explainer), *_correction_dates(explainer),
+                          *_status_dates(explainer)):
+        walk.problem(_at(front, *keys), _field_path(keys), message)
+
+
+def _event_dates(e: Explainer) -> Iterator[Found]:
+    """The events before publication, and the update after it."""
     if e.updated and e.updated < e.published:
-        walk.problem(_at(front, "updated"), "updated",
-                     f"{e.updated} is before published ({e.published})")
+        yield ("updated",), f"{e.updated} is before published ({e.published})"
     if e.events_to and e.events_to < e.events_from:
-        walk.problem(_at(front, "events_to"), "events_to",
-                     f"{e.events_to} is before events_from ({e.events_from})")
+        yield ("events_to",), f"{e.events_to} is before events_from ({e.events_from})"
     if e.moment > e.published:
-        walk.problem(_at(front, "events_to" if e.events_to else "events_from"),
-                     "events_to" if e.events_to else "events_from",
-                     f"{e.moment} is after published ({e.published}): later events go in "
-                     "a status's 'history' or a note's 'facts'")
+        yield (("events_to" if e.events_to else "events_from",),
+               f"{e.moment} is after published ({e.published}): later events go in a "
+               "status's 'history' or a note's 'facts'")
+
+
+def _correction_dates(e: Explainer) -> Iterator[Found]:
+    """Each correction between publication and the update that made it."""
     for i, correction in enumerate(e.corrections):
-        node, path = _at(front, "corrections", i, "date"), f"corrections[{i}].date"
+        keys = ("corrections", i, "date")
         if correction.date < e.published:
-            walk.problem(node, path, f"{correction.date} is before published ({e.published})")
+            yield keys, f"{correction.date} is before published ({e.published})"
         elif e.updated is None:
-            walk.problem(node, path, "a dated correction means the explainer was updated: "
+            yield keys, ("a dated correction means the explainer was updated: "
                          f"give 'updated: {correction.date}' (or later)")
         elif correction.date > e.updated:
-            walk.problem(node, path, f"{correction.date} is after updated ({e.updated})")
+            yield keys, f"{correction.date} is after updated ({e.updated})"
+
+
+def _status_dates(e: Explainer) -> Iterator[Found]:
+    """The dates of every phase's and question's status."""
     for section, items in (("plan", e.plan), ("questions", e.questions)):
         for i, item in enumerate(items):
-            held = item.as_of or e.moment
-            if item.as_of and item.as_of < e.events_from:
-                walk.problem(_at(front, section, i, "as_of"), f"{section}[{i}].as_of",
-                             f"{item.as_of} is before the events ({e.events_from})")
-            for j, change in enumerate(item.history):
-                if change.date < held:
-                    walk.problem(_at(front, section, i, "history", j, "date"),
-                                 f"{section}[{i}].history[{j}].date",
-                                 f"{change.date} is before {held}, when the status before it "
-                                 "held; list later changes oldest first")
-                held = change.date
+            for keys, message in _history_dates(item, e):
+                yield (section, i, *keys), message
+
+
+def _history_dates(item: Phase | Question, e: Explainer) -> Iterator[Found]:
+    """A status held from its as_of, within the events; each change after the one before."""
+    held = item.as_of or e.moment
+    if item.as_of and item.as_of < e.events_from:
+        yield ("as_of",), f"{item.as_of} is before the events ({e.events_from})"
+    for j, change in enumerate(item.history):
+        if change.date < held:
+            yield (("history", j, "date"), f"{change.date} is before {held}, when the status "
+                   "before it held; list later changes oldest first")
+        held = change.date
+
+
+def _field_path(keys: tuple[str | int, ...]) -> str:
+    """Keys as a problem names their field: ('plan', 0, 'as_of') is 'plan[0].as_of'."""
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in keys)[1:]
 
 
 def _check_slug(walk: _Walk, explainer: Explainer) -> None:

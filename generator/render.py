@@ -317,26 +317,12 @@ def _record_differs(explainer: Explainer):
     return notes_for
 
 
-def news_article(explainer: Explainer, settings: Settings) -> dict:  # noqa: C901 (issue 22)
+def news_article(explainer: Explainer, settings: Settings) -> dict:
     """schema.org NewsArticle: what search engines read; the source article as isBasedOn,
     every other source as a citation."""
-
-    def work(source: Source) -> dict:
-        item: dict = {"@type": "CreativeWork", "name": source.label}
-        if source.publisher:
-            item["publisher"] = {"@type": "Organization", "name": source.publisher}
-        if source.date:
-            item["datePublished"] = source.date.isoformat()
-        if source.url:
-            item["url"] = source.url
-        return item
-
     e = explainer
     url = page_url(settings, page_path(e))
-    based_on = [work(s) for s in e.sources if s.kind == "article"]
-    coverage = e.events_from.isoformat()
-    if e.events_to and e.events_to != e.events_from:
-        coverage += f"/{e.events_to.isoformat()}"
+    based_on = [_creative_work(s) for s in e.sources if s.kind == "article"]
     data: dict = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -344,26 +330,15 @@ def news_article(explainer: Explainer, settings: Settings) -> dict:  # noqa: C90
         "description": e.summary,
         "inLanguage": e.language,
         "datePublished": e.published.isoformat(),
-        "temporalCoverage": coverage,
+        "temporalCoverage": _temporal_coverage(e),
         "isBasedOn": based_on,
-        "citation": [work(s) for s in e.sources if s.kind != "article"],
+        "citation": [_creative_work(s) for s in e.sources if s.kind != "article"],
         "mentions": [_agent(a) for a in e.actors],
     }
     if e.updated:
         data["dateModified"] = e.updated.isoformat()
-    actors = {a.id: a for a in e.actors}
-    quotations = []
-    for quote in e.quotes:
-        speaker = _agent(actors[quote.speaker])
-        item = {"@type": "Quotation", "text": quote.words.text, "creator": speaker,
-                "spokenByCharacter": speaker, "url": f"{url or ''}#{quote.words.target}"}
-        if based_on:
-            item["isBasedOn"] = based_on[0]
-        if quote.said_on:
-            item["dateCreated"] = quote.said_on.isoformat()
-        quotations.append(item)
-    if quotations:
-        data["hasPart"] = quotations
+    if e.quotes:
+        data["hasPart"] = _quotations(e, url, based_on[0] if based_on else None)
     if e.corrections:
         data["correction"] = [{"@type": "CorrectionComment", "text": f"{c.kind.capitalize()}: "
                                f"{c.text}", "datePublished": c.date.isoformat()}
@@ -373,6 +348,42 @@ def news_article(explainer: Explainer, settings: Settings) -> dict:  # noqa: C90
     if settings.publisher:
         data["publisher"] = {"@type": "Organization", "name": settings.publisher}
     return data
+
+
+def _creative_work(source: Source) -> dict:
+    """A source as schema.org CreativeWork, with what is known of it."""
+    item: dict = {"@type": "CreativeWork", "name": source.label}
+    if source.publisher:
+        item["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.date:
+        item["datePublished"] = source.date.isoformat()
+    if source.url:
+        item["url"] = source.url
+    return item
+
+
+def _temporal_coverage(e: Explainer) -> str:
+    """The days of the events, as an ISO 8601 date or interval."""
+    if e.events_to and e.events_to != e.events_from:
+        return f"{e.events_from.isoformat()}/{e.events_to.isoformat()}"
+    return e.events_from.isoformat()
+
+
+def _quotations(e: Explainer, url: str | None, based_on: dict | None) -> list[dict]:
+    """Each direct quote as schema.org Quotation, linked to its place on the page and to the
+    article it was reported in."""
+    actors = {a.id: a for a in e.actors}
+    quotations = []
+    for quote in e.quotes:
+        speaker = _agent(actors[quote.speaker])
+        item = {"@type": "Quotation", "text": quote.words.text, "creator": speaker,
+                "spokenByCharacter": speaker, "url": f"{url or ''}#{quote.words.target}"}
+        if based_on is not None:
+            item["isBasedOn"] = based_on
+        if quote.said_on:
+            item["dateCreated"] = quote.said_on.isoformat()
+        quotations.append(item)
+    return quotations
 
 
 def _agent(actor: Actor) -> dict:

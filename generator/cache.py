@@ -23,12 +23,15 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator import __version__
 from generator.project import Project
 from generator.schema import Listing
 from generator.write import FileStamp, KnownFile, SiteFiles
+
+if TYPE_CHECKING:
+    from generator.incremental import Told
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
@@ -76,6 +79,9 @@ class Record:
     # rows of the sources it did not change without making them again.
     rows: dict[str, tuple[Source, tuple]] = field(default_factory=dict, compare=False,
                                                   repr=False)
+    # Each story as last worked out from its explainers, by its id: an update in the same
+    # process works out again only the stories whose explainers changed. Not saved.
+    stories: dict[str, Told] = field(default_factory=dict, compare=False, repr=False)
 
 
 def code_fingerprint(project: Project) -> str:

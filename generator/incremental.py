@@ -26,6 +26,7 @@ import stat
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import parallel
 from generator.cache import (
@@ -55,6 +56,7 @@ from generator.pipeline import (
 )
 from generator.project import Project
 from generator.schema import Listing, Settings, card_path, page_path
+from generator.stories import Story, story_members, story_of
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
 SHARED = ("code", "settings")
@@ -219,8 +221,12 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     made = _render_pages(job, todo, engines)
     sources = _sources(before, names, made, versions)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
-    contexts = story_contexts([source.listing for source in sources.values()])
-    versions |= {f"context:{name}": _version_of(repr(contexts.get(name))) for name in sources}
+    told = _stories(before.stories, [source.listing for source in sources.values()])
+    contexts = {name: context for story in told.values()
+                for name, context in story.contexts.items()}
+    versions |= {f"context:{name}": _NO_CONTEXT for name in sources}
+    for story in told.values():
+        versions |= story.versions
     # Pages whose story changed around them: rendered again (their bytes before composing
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
@@ -231,7 +237,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
         made += _render_pages(job, again, engines)
     outputs, output_bytes = _page_outputs(before, sources, made, versions,
                                           functools.partial(_compose, engines, contexts))
-    for inputs, make in _groups(sources):
+    for inputs, make in _groups(sources, told):
         digest = made_from(inputs, versions)
         kept = _kept(made_before, digest, have)
         if kept is None:  # outputs made together from the same inputs: made again together
@@ -241,9 +247,38 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
             output_bytes |= new
         outputs |= kept
     record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
-                    before.out_dir, before.rows)
+                    before.out_dir, before.rows, told)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, (*todo, *again), engines)
+
+
+class Told(NamedTuple):
+    """A story worked out from its explainers (stories.story_of), with what each of their
+    pages shows of it (neighbours.story_contexts) and the version of that."""
+
+    explainers: tuple[Listing, ...]
+    story: Story
+    contexts: dict[str, StoryContext]  # by content file
+    versions: dict[str, str]  # of each context, as the input "context:<content file>"
+
+
+_NO_CONTEXT = hashlib.sha256(repr(None).encode()).hexdigest()  # a page in no story
+
+
+def _stories(known: Mapping[str, Told], listings: list[Listing]) -> dict[str, Told]:
+    """Each story of the listings, by its id: as `known` has it while its explainers are
+    the same, else worked out again."""
+    told = {}
+    for ident, explainers in story_members(listings).items():
+        story = known.get(ident)
+        if story is None or story.explainers != explainers:
+            worked_out = story_of(ident, explainers)
+            contexts = story_contexts([worked_out])
+            story = Told(explainers, worked_out, contexts,
+                         {f"context:{name}": _version_of(repr(context))
+                          for name, context in contexts.items()})
+        told[ident] = story
+    return told
 
 
 def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None
@@ -423,23 +458,21 @@ def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
 Make = Callable[[Job, Engines], dict[str, bytes]]
 
 
-def _groups(sources: dict[str, Source]) -> list[tuple[tuple[str, ...], Make]]:
+def _groups(sources: dict[str, Source], told: dict[str, Told]
+            ) -> list[tuple[tuple[str, ...], Make]]:
     """The outputs made from several explainers, or from none, in groups, each with the
     inputs it is made from: the files that list every explainer, the files that list none,
-    and each story's page, made from its own explainers."""
+    and each story's page, made from its own explainers (`told`: _stories)."""
     listings = [source.listing for source in sources.values()]
     items = {source.listing.slug: source.item for source in sources.values()}
+    stories = [story.story for story in told.values()]
     groups: list[tuple[tuple[str, ...], Make]] = [
         (listed_inputs(sources), lambda job, engines: listed_files(
-            engines.templates, job.settings, listings, items)),
+            engines.templates, job.settings, listings, stories, items)),
         (FIXED_INPUTS, _fixed_files)]
-    stories: dict[str, list[str]] = {}
-    for name, source in sources.items():
-        if source.listing.story:
-            stories.setdefault(source.listing.story, []).append(name)
-    for story, names in sorted(stories.items()):
-        told = [sources[name].listing for name in names]
-        groups.append((story_inputs(story, names), functools.partial(_story_files, told)))
+    for ident, story in told.items():
+        names = [explainer.file for explainer in story.explainers]
+        groups.append((story_inputs(ident, names), functools.partial(_story_files, story.story)))
     return groups
 
 
@@ -451,10 +484,10 @@ def _fixed_files(job: Job, engines: Engines) -> dict[str, bytes]:
     return fixed_files(engines.templates, job.settings, job.project.templates_dir)
 
 
-def _story_files(told: list[Listing], job: Job, engines: Engines) -> dict[str, bytes]:
+def _story_files(story: Story, job: Job, engines: Engines) -> dict[str, bytes]:
     from generator.render import story_files
 
-    return story_files(engines.templates, told, job.settings)
+    return story_files(engines.templates, [story], job.settings)
 
 
 def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]

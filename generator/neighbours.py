@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import ContentError, Problem
 from generator.schema import Listing
-from generator.stories import stories_of
+from generator.stories import Story
 
 if TYPE_CHECKING:
     import jinja2
@@ -61,11 +61,11 @@ def _neighbour(listing: Listing) -> Neighbour:
     return Neighbour(listing.slug, listing.title, listing.events_from, listing.events_to)
 
 
-def story_contexts(listings: Sequence[Listing]) -> dict[str, StoryContext]:
-    """Each explainer in a story, by its content file, with what its page shows of the
-    others (stories_of gives their order: that of the events they report)."""
+def story_contexts(stories: Iterable[Story]) -> dict[str, StoryContext]:
+    """Each explainer of the stories, by its content file, with what its page shows of the
+    others (stories.stories_of gives their order: that of the events they report)."""
     contexts = {}
-    for story in stories_of(listings):
+    for story in stories:
         told = story.explainers
         for n, listing in enumerate(told):
             contexts[listing.file] = StoryContext(

@@ -24,6 +24,7 @@ from generator.load import parse_source, parse_yaml_file
 from generator.neighbours import compose, story_contexts
 from generator.project import Project
 from generator.schema import Explainer, Listing, Settings, card_path, page_path
+from generator.stories import Story, stories_of
 from generator.validate import is_web_address, validate, validate_settings, with_base_url
 from generator.write import Written, write_site
 
@@ -97,13 +98,15 @@ def build(project: Project, base_url: str | None = None,
                      functools.partial(make_engines, project.templates_dir))
     pages = checked_pages(made)
     env = make_environment(project.templates_dir)
-    contexts = story_contexts([page.listing for page in pages])
+    listings = [page.listing for page in pages]
+    stories = stories_of(listings)
+    contexts = story_contexts(stories)
     files = {page_path(page.listing): compose(env, page.html, contexts.get(page.file))
              for page in pages}
     files |= {card_path(page.listing): page.card for page in pages if page.card}
-    files |= listed_files(env, settings, [page.listing for page in pages],
+    files |= listed_files(env, settings, listings, stories,
                           {page.listing.slug: page.item for page in pages})
-    files |= story_files(env, [page.listing for page in pages], settings)
+    files |= story_files(env, stories, settings)
     files |= fixed_files(env, settings, project.templates_dir)
     # Last: its search page is the one that finds (fixed_files' says there is no index).
     files |= search_outputs(env, settings, [page.listing for page in pages],
@@ -166,13 +169,15 @@ def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
 
 
 def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
-                 items: Mapping[str, str]) -> dict[str, bytes]:
-    """The files that list every explainer: the home page (from each one's entry, by slug),
-    the sitemap, the feed, the corrections page and its feed."""
+                 stories: Sequence[Story], items: Mapping[str, str]) -> dict[str, bytes]:
+    """The files that list every explainer (and `stories`, theirs: stories_of): the home
+    page (from each one's entry, by slug), the sitemap, the feed, the corrections page and
+    its feed."""
     from generator.render import corrections_files, listing_files, render_index
 
-    return ({"index.html": render_index(env, listings, items, settings)}
-            | listing_files(env, listings, settings) | corrections_files(env, listings, settings))
+    return ({"index.html": render_index(env, listings, stories, items, settings)}
+            | listing_files(env, listings, stories, settings)
+            | corrections_files(env, listings, settings))
 
 
 def content_files(project: Project) -> list[Path]:

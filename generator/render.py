@@ -124,16 +124,17 @@ def render_listing_item(env: jinja2.Environment, listing: Listing, settings: Set
                                                                  root="")
 
 
-def render_index(env: jinja2.Environment, listings: Sequence[Listing],
+def render_index(env: jinja2.Environment, listings: Sequence[Listing], stories: Sequence[Story],
                  items: Mapping[str, str], settings: Settings) -> bytes:
-    """The home page; `items` holds render_listing_item's HTML for each listing's slug. The
-    template gets them joined in order as `entries`, and the listings as `explainers`."""
+    """The home page; `stories` are those of the listings (stories.stories_of), and `items`
+    holds render_listing_item's HTML for each listing's slug. The template gets them joined
+    in order as `entries`, and the listings as `explainers`."""
     ordered = index_order(listings)
-    stories = {story.id: story for story in stories_of(listings)}
+    by_id = {story.id: story for story in stories}
     groups: dict[str, list[Listing]] = {}
     for listing in ordered:  # a story where its newest explainer is, its explainers together
         groups.setdefault(listing.story or f"/{listing.slug}", []).append(listing)
-    shown = [(stories.get(key), Markup("".join(items[e.slug] for e in members)))
+    shown = [(by_id.get(key), Markup("".join(items[e.slug] for e in members)))
              for key, members in groups.items()]
     with template_problems(env):
         return _render(env, "index.html", settings, root="", explainers=ordered,
@@ -141,12 +142,12 @@ def render_index(env: jinja2.Environment, listings: Sequence[Listing],
                        canonical=page_url(settings, "index.html"))
 
 
-def story_files(env: jinja2.Environment, listings: Sequence[Listing],
+def story_files(env: jinja2.Environment, stories: Sequence[Story],
                 settings: Settings) -> dict[str, bytes]:
     """A page for each story, at stories/<id>/index.html."""
     files = {}
     with template_problems(env):
-        for story in stories_of(listings):
+        for story in stories:
             path = f"stories/{story.id}/index.html"
             files[path] = _render(env, "story.html", settings, root="../../", story=story,
                                   lang=story.newest.language, canonical=page_url(settings, path),
@@ -485,14 +486,14 @@ def not_found_assets(static: Mapping[str, bytes], settings: Settings) -> dict[st
             "root": settings.base_url or "/"}
 
 
-def listing_files(env: jinja2.Environment, listings: Sequence[Listing],
+def listing_files(env: jinja2.Environment, listings: Sequence[Listing], stories: Sequence[Story],
                   settings: Settings) -> dict[str, bytes]:
-    """The sitemap (every page) and the feed (the newest FEED_ENTRIES), which need absolute
-    addresses, so only with a base URL."""
+    """The sitemap (every page, and every story's: `stories`, stories.stories_of) and the
+    feed (the newest FEED_ENTRIES), which need absolute addresses, so only with a base URL."""
     if not settings.base_url:
         return {}
     ordered = index_order(listings)
-    return {"sitemap.xml": _render_sitemap(env, ordered, settings),
+    return {"sitemap.xml": _render_sitemap(env, ordered, stories, settings),
             "feed.xml": _render_feed(env, ordered, settings)}
 
 
@@ -531,13 +532,13 @@ def corrections_files(env: jinja2.Environment, listings: Sequence[Listing],
 
 
 def _render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
-                   settings: Settings) -> bytes:
+                    stories: Sequence[Story], settings: Settings) -> bytes:
     """Every page; `ordered` is in index_order."""
     # Plain strings, formatted here: the sitemap's loop runs once per explainer.
     entries = [(page_url(settings, "index.html"), ""),
                (page_url(settings, "corrections/index.html"), "")] + [
         (page_url(settings, f"stories/{story.id}/index.html"), story.last_change.isoformat())
-        for story in stories_of(ordered)] + [
+        for story in stories] + [
         (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
         for e in ordered]
     with template_problems(env):

@@ -57,14 +57,21 @@ class Story(NamedTuple):
 def stories_of(listings: Sequence[Listing]) -> list[Story]:
     """Each story the explainers belong to: its phases matched by id across explainers, each
     phase's statuses in the order of their dates, and the dated events of all of them."""
+    return [story_of(ident, told) for ident, told in story_members(listings).items()]
+
+
+def story_members(listings: Sequence[Listing]) -> dict[str, tuple[Listing, ...]]:
+    """The explainers of each story, by its id (in order), in the order of the events they
+    report."""
     members: dict[str, list[Listing]] = {}
     for listing in sorted(listings, key=lambda e: (e.events_from, e.published, e.slug)):
         if listing.story:
             members.setdefault(listing.story, []).append(listing)
-    return [_story(ident, tuple(found)) for ident, found in sorted(members.items())]
+    return {ident: tuple(found) for ident, found in sorted(members.items())}
 
 
-def _story(ident: str, explainers: tuple[Listing, ...]) -> Story:
+def story_of(ident: str, explainers: tuple[Listing, ...]) -> Story:
+    """One story, from its explainers in the order of the events they report."""
     steps: dict[str, list[StoryStep]] = {}
     titles: dict[str, str] = {}
     timeline: list[tuple[datetime.date, str, Listing]] = []

@@ -403,9 +403,9 @@ def test_a_story_page_is_made_again_when_one_of_its_own_explainers_changes_only(
     made: list[set[str]] = []
     make = render.story_files
 
-    def counted(env, listings, settings):
-        made.append({listing.story for listing in listings})
-        return make(env, listings, settings)
+    def counted(env, stories, settings):
+        made.append({story.id for story in stories})
+        return make(env, stories, settings)
 
     monkeypatch.setattr("generator.render.story_files", counted)
     path = root / "content" / f"{realistic.slug_of(3)}.md"

@@ -4,10 +4,12 @@ alike, beside the pipeline (pipeline.py), whose functions do all the work.
 Each output file records what it was made from: a hash over the versions of its inputs, each
 named: a content file or a seed (the hash of its bytes), "code" (the generator, the libraries
 that shape a page, every template and static file), "settings", and "listing:<content file>"
-(what the site's lists show of that explainer; the home page, the sitemap, the feeds and the
-corrections page list every one), and "context:<content file>" (what its page shows of the
-other explainers of its story: a page is composed again when that changes, and rendered
-again only when its own inputs do). An output is made again exactly when the versions of its
+(what the site's lists show of that explainer: the home page lists every one),
+"shown:<kind>" (what the sitemap, the feed or the corrections page, which list every
+explainer too, show of them all, lists.py: narrower, so they are made again only when that
+changes), and "context:<content file>" (what its page shows of the other explainers of its
+story: a page is composed again when that changes, and rendered again only when its own
+inputs do). An output is made again exactly when the versions of its
 inputs are not those it was made from, or when its bytes are needed and kept nowhere.
 
 What a build knew is a Record (cache.py), saved in `.explainer-cache/` for the next process
@@ -42,6 +44,7 @@ from generator.cache import (
     save_record,
 )
 from generator.errors import ContentError, Problem
+from generator.lists import Shown, shown_in_lists
 from generator.neighbours import StoryContext, compose, story_contexts
 from generator.pipeline import (
     Built,
@@ -49,7 +52,6 @@ from generator.pipeline import (
     Page,
     content_names,
     duplicate_slugs,
-    listed_files,
     load_settings,
     make_engines,
     make_page,
@@ -75,9 +77,14 @@ def page_inputs(file: str, seed: str) -> tuple[str, ...]:
     return (*rendered_inputs(file, seed), f"context:{file}")
 
 
-def listed_inputs(files: Collection[str]) -> tuple[str, ...]:
-    """What the files that list explainers are made from (pipeline.listed_files)."""
-    return ("listed", *SHARED, *(f"listing:{file}" for file in sorted(files)))
+def home_inputs(files: Collection[str]) -> tuple[str, ...]:
+    """What the home page is made from (render.render_index)."""
+    return ("home", *SHARED, *(f"listing:{file}" for file in sorted(files)))
+
+
+def shown_inputs(kind: str) -> tuple[str, ...]:
+    """What a file that lists explainers but the home page is made from (lists.py)."""
+    return ("shown", kind, *SHARED, f"shown:{kind}")
 
 
 def story_inputs(story: str, files: Collection[str]) -> tuple[str, ...]:
@@ -227,6 +234,9 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     versions |= {f"context:{name}": _NO_CONTEXT for name in sources}
     for story in told.values():
         versions |= story.versions
+    shown = shown_in_lists([source.listing for source in sources.values()],
+                           [story.story for story in told.values()], settings)
+    versions |= {f"shown:{kind}": _version_of(repr(data)) for kind, data in shown.items()}
     # Pages whose story changed around them: rendered again (their bytes before composing
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
@@ -237,7 +247,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
         made += _render_pages(job, again, engines)
     outputs, output_bytes = _page_outputs(before, sources, made, versions,
                                           functools.partial(_compose, engines, contexts))
-    for inputs, make in _groups(sources, told):
+    for inputs, make in _groups(sources, told, shown):
         digest = made_from(inputs, versions)
         kept = _kept(made_before, digest, have)
         if kept is None:  # outputs made together from the same inputs: made again together
@@ -458,17 +468,19 @@ def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
 Make = Callable[[Job, Engines], dict[str, bytes]]
 
 
-def _groups(sources: dict[str, Source], told: dict[str, Told]
+def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Mapping[str, Shown]
             ) -> list[tuple[tuple[str, ...], Make]]:
     """The outputs made from several explainers, or from none, in groups, each with the
-    inputs it is made from: the files that list every explainer, the files that list none,
-    and each story's page, made from its own explainers (`told`: _stories)."""
+    inputs it is made from: the home page, the other files that list every explainer (by
+    what they show of them, `shown`), the files that list none, and each story's page, made
+    from its own explainers (`told`: _stories)."""
     listings = [source.listing for source in sources.values()]
     items = {source.listing.slug: source.item for source in sources.values()}
     stories = [story.story for story in told.values()]
     groups: list[tuple[tuple[str, ...], Make]] = [
-        (listed_inputs(sources), lambda job, engines: listed_files(
-            engines.templates, job.settings, listings, stories, items)),
+        (home_inputs(sources), functools.partial(_home_page, listings, stories, items)),
+        *((shown_inputs(kind), functools.partial(_shown_files, data))
+          for kind, data in shown.items()),
         (FIXED_INPUTS, _fixed_files)]
     for ident, story in told.items():
         names = [explainer.file for explainer in story.explainers]
@@ -477,6 +489,20 @@ def _groups(sources: dict[str, Source], told: dict[str, Told]
 
 
 # The render stage is imported when something is made: not by a build that makes nothing.
+
+def _home_page(listings: list[Listing], stories: list[Story], items: dict[str, str], job: Job,
+               engines: Engines) -> dict[str, bytes]:
+    from generator.render import render_index
+
+    return {"index.html": render_index(engines.templates, listings, stories, items,
+                                       job.settings)}
+
+
+def _shown_files(shown: Shown, job: Job, engines: Engines) -> dict[str, bytes]:
+    from generator.render import shown_files
+
+    return shown_files(engines.templates, job.settings, shown)
+
 
 def _fixed_files(job: Job, engines: Engines) -> dict[str, bytes]:
     from generator.render import fixed_files

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from generator.article import ArticleParser
 from generator.errors import ContentError, Problem
+from generator.lists import shown_in_lists
 from generator.load import parse_source, parse_yaml_file
 from generator.neighbours import compose, story_contexts
 from generator.project import Project
@@ -171,13 +172,14 @@ def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
 def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                  stories: Sequence[Story], items: Mapping[str, str]) -> dict[str, bytes]:
     """The files that list every explainer (and `stories`, theirs: stories_of): the home
-    page (from each one's entry, by slug), the sitemap, the feed, the corrections page and
-    its feed."""
-    from generator.render import corrections_files, listing_files, render_index
+    page (from each one's entry, by slug), and those of what lists.py says the others show:
+    the sitemap, the feed, the corrections page and its feed."""
+    from generator.render import render_index, shown_files
 
-    return ({"index.html": render_index(env, listings, stories, items, settings)}
-            | listing_files(env, listings, stories, settings)
-            | corrections_files(env, listings, settings))
+    files = {"index.html": render_index(env, listings, stories, items, settings)}
+    for shown in shown_in_lists(listings, stories, settings).values():
+        files |= shown_files(env, settings, shown)
+    return files
 
 
 def content_files(project: Project) -> list[Path]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-import operator
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -18,6 +17,15 @@ from markupsafe import Markup, escape
 
 from generator.article import quotation_pairs
 from generator.errors import ContentError, Problem
+from generator.lists import (
+    FEED_ENTRIES,
+    Corrections,
+    Feed,
+    Shown,
+    Sitemap,
+    index_order,
+    page_url,
+)
 from generator.project import link_problem
 from generator.schema import (
     PHASE_STATUS,
@@ -37,8 +45,6 @@ from generator.schema import (
 from generator.stories import Story, stories_of
 from generator.templating import jinja_environment, template_problems
 
-# A feed is polled over and over by readers that only want what is new.
-FEED_ENTRIES = 50
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -97,22 +103,6 @@ def make_environment(templates_dir: Path, bytecode_dir: Path | None = None
                              {"long_date": long_date, "date_range": date_range,
                               "nested_quotes": nested_quotes, "in_sentence": in_sentence,
                               "tone": STATUS_TONE.get, "opening": opening})
-
-
-def index_order(listings: Sequence[Listing]) -> list[Listing]:
-    """Newest first; the slug breaks ties so the order never depends on file-system order."""
-    # Two sorts with C key functions, several times faster than one with a Python key: the
-    # second keeps the slug order among explainers of the same day (sorts are stable, also
-    # in reverse).
-    by_slug = sorted(listings, key=operator.attrgetter("slug"))
-    return sorted(by_slug, key=operator.attrgetter("published"), reverse=True)
-
-
-def page_url(settings: Settings, path: str) -> str | None:
-    """The absolute address of a page, when the site's base URL is known."""
-    if not settings.base_url:
-        return None
-    return settings.base_url + path.removesuffix("index.html")
 
 
 def render_listing_item(env: jinja2.Environment, listing: Listing, settings: Settings) -> str:
@@ -486,73 +476,31 @@ def not_found_assets(static: Mapping[str, bytes], settings: Settings) -> dict[st
             "root": settings.base_url or "/"}
 
 
-def listing_files(env: jinja2.Environment, listings: Sequence[Listing], stories: Sequence[Story],
-                  settings: Settings) -> dict[str, bytes]:
-    """The sitemap (every page, and every story's: `stories`, stories.stories_of) and the
-    feed (the newest FEED_ENTRIES), which need absolute addresses, so only with a base URL."""
-    if not settings.base_url:
-        return {}
-    ordered = index_order(listings)
-    return {"sitemap.xml": _render_sitemap(env, ordered, stories, settings),
-            "feed.xml": _render_feed(env, ordered, settings)}
-
-
-class CorrectionEntry(NamedTuple):
-    listing: Listing
-    number: int  # its place in the explainer's list, from 1: the anchor on its page
-    date: datetime.date
-    kind: str
-    text: str
-
-
-def correction_entries(listings: Sequence[Listing]) -> list[CorrectionEntry]:
-    """Every explainer's corrections, clarifications and updates, newest first."""
-    entries = [CorrectionEntry(listing, number, day, kind, text)
-               for listing in index_order(listings)
-               for number, (day, kind, text) in reversed(list(enumerate(listing.corrections,
-                                                                        1)))]
-    return sorted(entries, key=operator.attrgetter("date"), reverse=True)
-
-
-def corrections_files(env: jinja2.Environment, listings: Sequence[Listing],
-                      settings: Settings) -> dict[str, bytes]:
-    """The site's corrections page, and with a base URL its feed."""
-    entries = correction_entries(listings)
+def shown_files(env: jinja2.Environment, settings: Settings, shown: Shown) -> dict[str, bytes]:
+    """The files of what lists.py says one of the files that list explainers shows: the
+    sitemap, the feed, or the corrections page (and with a base URL its feed)."""
     with template_problems(env):
-        files = {"corrections/index.html": _render(
-            env, "corrections.html", settings, root="../", entries=entries,
-            lang=settings.language, canonical=page_url(settings, "corrections/index.html"))}
-        if settings.base_url:
-            files["corrections.xml"] = _render(
-                env, "corrections.xml", settings,
-                updated=entries[0].date.isoformat() if entries else "",
-                entries=[(entry, page_url(settings, page_path(entry.listing)))
-                         for entry in entries[:FEED_ENTRIES]])
+        if isinstance(shown, Sitemap):
+            return {"sitemap.xml": _render(env, "sitemap.xml", settings, entries=shown.entries)}
+        if isinstance(shown, Feed):
+            return {"feed.xml": _render(env, "feed.xml", settings, updated=shown.updated,
+                                        entries=shown.entries)}
+        return _corrections_files(env, settings, shown)
+
+
+def _corrections_files(env: jinja2.Environment, settings: Settings, shown: Corrections
+                       ) -> dict[str, bytes]:
+    entries = shown.entries
+    files = {"corrections/index.html": _render(
+        env, "corrections.html", settings, root="../", entries=entries,
+        lang=settings.language, canonical=page_url(settings, "corrections/index.html"))}
+    if settings.base_url:
+        files["corrections.xml"] = _render(
+            env, "corrections.xml", settings,
+            updated=entries[0].date.isoformat() if entries else "",
+            entries=[(entry, page_url(settings, page_path(entry.listing)))
+                     for entry in entries[:FEED_ENTRIES]])
     return files
-
-
-def _render_sitemap(env: jinja2.Environment, ordered: Sequence[Listing],
-                    stories: Sequence[Story], settings: Settings) -> bytes:
-    """Every page; `ordered` is in index_order."""
-    # Plain strings, formatted here: the sitemap's loop runs once per explainer.
-    entries = [(page_url(settings, "index.html"), ""),
-               (page_url(settings, "corrections/index.html"), "")] + [
-        (page_url(settings, f"stories/{story.id}/index.html"), story.last_change.isoformat())
-        for story in stories] + [
-        (page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
-        for e in ordered]
-    with template_problems(env):
-        return _render(env, "sitemap.xml", settings, entries=entries)
-
-
-def _render_feed(env: jinja2.Environment, ordered: Sequence[Listing], settings: Settings) -> bytes:
-    """The newest FEED_ENTRIES; `ordered` is in index_order."""
-    newest = max((e.updated or e.published for e in ordered), default=None)
-    with template_problems(env):
-        return _render(env, "feed.xml", settings,
-                       updated=newest.isoformat() if newest else "",
-                       entries=[(e, page_url(settings, page_path(e)))
-                                for e in ordered[:FEED_ENTRIES]])
 
 
 def _render(env: jinja2.Environment, name: str, settings: Settings, **context: object) -> bytes:

@@ -11,8 +11,8 @@ from bench.synthetic import make_project
 from generator.cli import main
 from generator.errors import ContentError
 from generator.incremental import build
+from generator.lists import FEED_ENTRIES
 from generator.project import Project
-from generator.render import FEED_ENTRIES
 from tests.conftest import FIRST_STORY
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

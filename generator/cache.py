@@ -82,6 +82,9 @@ class Record:
     # Each story as last worked out from its explainers, by its id: an update in the same
     # process works out again only the stories whose explainers changed. Not saved.
     stories: dict[str, Told] = field(default_factory=dict, compare=False, repr=False)
+    # The versions of the inputs (incremental.py) at the update in this process that made
+    # this record: every output of it was made from these. Not saved.
+    versions: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def code_fingerprint(project: Project) -> str:

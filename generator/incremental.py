@@ -257,7 +257,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
             output_bytes |= new
         outputs |= kept
     record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
-                    before.out_dir, before.rows, told)
+                    before.out_dir, before.rows, stories=told, versions=versions)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, (*todo, *again), engines)
 
@@ -391,8 +391,8 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
     if source is None:
         return True
     made = before.outputs.get(page_path(source.listing))
-    if made is None or source.rendered_from != made_from(rendered_inputs(name, source.seed),
-                                                         versions) or not have(made.sha):
+    if made is None or _changed(before, rendered_inputs(name, source.seed), versions,
+                                source.rendered_from) or not have(made.sha):
         return True
     # Its share card is made with it (pipeline.make_page), when the site has a base URL.
     card = before.outputs.get(card_path(source.listing))
@@ -404,7 +404,18 @@ def _stale_composition(before: Record, name: str, source: Source,
                        versions: Mapping[str, str]) -> bool:
     """Whether a page rendered as before must be composed with its story again."""
     made = before.outputs.get(page_path(source.listing))
-    return made is None or made.inputs != made_from(page_inputs(name, source.seed), versions)
+    return made is None or _changed(before, page_inputs(name, source.seed), versions,
+                                    made.inputs)
+
+
+def _changed(before: Record, inputs: tuple[str, ...], versions: Mapping[str, str],
+             made_then: str) -> bool:
+    """Whether the versions of the inputs are not those an output of `before` was made from
+    (`made_then`, their made_from then): after an update in this process, whose versions
+    it keeps, by comparing each version with the one then, else by hashing them all."""
+    if before.versions:
+        return any(before.versions.get(name) != versions.get(name) for name in inputs)
+    return made_then != made_from(inputs, versions)
 
 
 def _sources(before: Record, names: list[str], made: list[Page | ContentError],

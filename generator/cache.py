@@ -7,7 +7,9 @@ rendering), and Jinja's compiled templates.
 
 The manifest is read and written on every build, so it is marshal, not JSON: plain tuples,
 strings and numbers, several times faster to read and write than JSON and, unlike pickle,
-unable to run code. Its format is tied to the Python version that wrote it.
+unable to run code. Its format is tied to the Python version that wrote it. What a content
+file gives the lists is marshalled on its own, so that the manifest is saved with the rows
+of the files that did not change as they were read or last saved.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 
 FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 9
+_FORMAT = 10
 _MANIFEST = "manifest.marshal"
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -75,9 +77,9 @@ class Record:
     outputs: dict[str, Made] = field(default_factory=dict)  # by path in the site
     site: SiteFiles = field(default_factory=dict)  # the output folder as written
     out_dir: str = ""
-    # Each source with its row in the manifest, as read or last saved: a build saves the
-    # rows of the sources it did not change without making them again.
-    rows: dict[str, tuple[Source, tuple]] = field(default_factory=dict, compare=False,
+    # Each source with its row in the manifest (marshalled on its own), as read or last
+    # saved: a build saves the rows of the sources it did not change as they are.
+    rows: dict[str, tuple[Source, bytes]] = field(default_factory=dict, compare=False,
                                                   repr=False)
     # Each story as last worked out from its explainers, by its id: an update in the same
     # process works out again only the stories whose explainers changed. Not saved.
@@ -209,12 +211,12 @@ def save_record(project: Project, record: Record) -> ManifestId:
     return _atomic_write(folder / _MANIFEST, marshal.dumps(rows))
 
 
-def _source_row(rows: dict[str, tuple[Source, tuple]], name: str, source: Source) -> tuple:
+def _source_row(rows: dict[str, tuple[Source, bytes]], name: str, source: Source) -> bytes:
     known = rows.get(name)
     if known is None or known[0] is not source:
         row = (source.seed, source.listing.to_row(), source.item, source.version,
                source.rendered_from)
-        known = rows[name] = (source, row)
+        known = rows[name] = (source, marshal.dumps(row))
     return known[1]
 
 
@@ -222,7 +224,7 @@ def _from_rows(code: str, files: dict, sources: dict, outputs: dict, site: dict,
                out_dir: str) -> Record:
     rows = {name: (Source(seed, Listing.from_row(listing), item, version, rendered), row)
             for name, row in sources.items()
-            for seed, listing, item, version, rendered in (row,)}
+            for seed, listing, item, version, rendered in (marshal.loads(row),)}
     return Record(code, _known_files(files), {name: row[0] for name, row in rows.items()},
                   {path: Made(*made) for path, made in outputs.items()}, _known_files(site),
                   out_dir, rows)

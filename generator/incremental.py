@@ -111,10 +111,13 @@ class Memory:
     """What a long-running process keeps from one build for the next."""
 
     record: Record
-    manifest: ManifestId | None = None  # the manifest the record was saved as, if on disk
+    # The manifest the record was saved as, if on disk; while `saved` is false, the manifest
+    # the build that made the record started from, which a build of this process is to save.
+    manifest: ManifestId | None = None
     engines: tuple[str, Engines] | None = None  # made for this code_fingerprint
     # Files saved since the last build that succeeded, to look at again; None: everything.
     pending: frozenset[Path] | None = frozenset()
+    saved: bool = True
 
     def after_failure(self, changed: Collection[Path] | None) -> Memory:
         """This memory, with the files a failed build was asked to look at still to look at."""
@@ -156,12 +159,13 @@ def build(project: Project, base_url: str | None = None, jobs: int = 0,
 
 def rebuild(project: Project, base_url: str | None, memory: Memory | None,
             changed: Collection[Path] | None, *, jobs: int = 0, site_as_left: bool = False,
-            progress: parallel.Progress | None = None, search: bool = True
+            progress: parallel.Progress | None = None, search: bool = True, save: bool = True
             ) -> tuple[Built, Memory]:
     """`build`, for a process that built before: with `memory`, what its last build
     returned, `changed` (the files saved since; None: look at everything) is all it looks at
     again. With `site_as_left`, the caller vouches that nothing but this process has written
-    the site since, so its files are not looked at one by one."""
+    the site since, so its files are not looked at one by one. Without `save`, the record is
+    not saved as the manifest yet: the next build that saves does, or save_unsaved."""
     settings = load_settings(project, base_url)
     before, look, identity = _remembered(project, memory, changed)
     previous = before.site if before.out_dir == str(project.out_dir) else {}
@@ -182,11 +186,20 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     stored.keep((change.shas[path], data) for path, data in change.made.items())
     record = dataclasses.replace(change.record, site=written.site,
                                  out_dir=str(project.out_dir))
-    saved = identity if record == before and identity else save_record(project, record)
+    on_disk = record == before and identity is not None and (
+        memory is None or memory.saved or before is not memory.record)
+    saved = identity if on_disk or not save else save_record(project, record)
     stored.keep_only(set(change.shas.values()))
     built = Built(settings, len(record.sources), len(change.shas), len(change.loaded),
                   project.out_dir, written)
-    return built, Memory(record, saved, change.engines)
+    return built, Memory(record, saved, change.engines, saved=on_disk or save)
+
+
+def save_unsaved(project: Project, memory: Memory) -> None:
+    """Save the record a build left unsaved (rebuild without `save`) as the manifest, unless
+    another build has saved one since."""
+    if not memory.saved and memory.manifest == manifest_id(project):
+        save_record(project, memory.record)
 
 
 def _remembered(project: Project, memory: Memory | None, changed: Collection[Path] | None

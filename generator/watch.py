@@ -4,7 +4,9 @@ Each batch of saved files starts a build handed what the last one kept (incremen
 it looks again at the saved files only, and does not look at the output folder file by file,
 since nothing but this process has written it a moment ago. Once saves stop for a moment, one
 more build looks at everything, as a fresh `explainer build` would, so a change the watcher did
-not report, or a hand edit to the output folder, is put right within a second of the last save.
+not report, or a hand edit to the output folder, is put right within a second of the last save;
+it also saves the manifest, which the builds after a save leave to it (as the watch does when
+it stops).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import watchfiles
 
 from generator.errors import ContentError, Problem
-from generator.incremental import Memory, collect_dropped, rebuild
+from generator.incremental import Memory, collect_dropped, rebuild, save_unsaved
 from generator.pipeline import Built, require_content_folder
 from generator.project import Project
 from generator.write import UnsafeOutputError
@@ -53,27 +55,31 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
     require_content_folder(project)
     memory: Memory | None = None
     started = checked = False
-    # The watcher starts before the first build (on the first, empty, batch after quiet_ms),
-    # so that nothing saved during a build is missed.
-    for changes in watchfiles.watch(*project.sources(), stop_event=stop, step=10,
-                                    debounce=quiet_ms, rust_timeout=quiet_ms,
-                                    yield_on_timeout=True):
-        saved = sorted({Path(path) for _, path in changes})
-        cause = _cause(memory is not None, started, checked, bool(saved))
-        if cause is None:
-            continue
-        started = True
-        look = saved if cause is Cause.SAVE else None
-        rebuild_, after = _build_once(project, base_url, jobs, memory, look, cause,
-                                      _shown(project, saved))
-        if after is not None:
-            memory, checked = after, cause is not Cause.SAVE
-        else:
-            # Nothing was written: keep what is known, with the saves still to look at, and
-            # wait for the next save rather than report the same problems again.
-            memory, checked = memory.after_failure(look) if memory else None, True
-        collect_dropped()
-        report(rebuild_)
+    try:
+        # The watcher starts before the first build (on the first, empty, batch after quiet_ms),
+        # so that nothing saved during a build is missed.
+        for changes in watchfiles.watch(*project.sources(), stop_event=stop, step=10,
+                                        debounce=quiet_ms, rust_timeout=quiet_ms,
+                                        yield_on_timeout=True):
+            saved = sorted({Path(path) for _, path in changes})
+            cause = _cause(memory is not None, started, checked, bool(saved))
+            if cause is None:
+                continue
+            started = True
+            look = saved if cause is Cause.SAVE else None
+            rebuild_, after = _build_once(project, base_url, jobs, memory, look, cause,
+                                          _shown(project, saved))
+            if after is not None:
+                memory, checked = after, cause is not Cause.SAVE
+            else:
+                # Nothing was written: keep what is known, with the saves still to look at, and
+                # wait for the next save rather than report the same problems again.
+                memory, checked = memory.after_failure(look) if memory else None, True
+            collect_dropped()
+            report(rebuild_)
+    finally:
+        if memory is not None:  # a save's build left the manifest to the full check
+            save_unsaved(project, memory)
 
 
 def _cause(built: bool, started: bool, checked: bool, saved: bool) -> Cause | None:
@@ -96,9 +102,11 @@ def _build_once(project: Project, base_url: str | None, jobs: int, memory: Memor
                 ) -> tuple[Rebuild, Memory | None]:
     start = time.perf_counter()
     try:
-        # A save is shown at once; the search index follows in the full check once saves stop.
+        # A save is shown at once; the search index and the manifest follow in the full check
+        # once saves stop (or as the watch stops).
         result, after = rebuild(project, base_url, memory, look, jobs=jobs,
-                                site_as_left=cause is Cause.SAVE, search=cause is not Cause.SAVE)
+                                site_as_left=cause is Cause.SAVE, search=cause is not Cause.SAVE,
+                                save=cause is not Cause.SAVE)
     except ContentError as err:
         return Rebuild(cause, saved, time.perf_counter() - start,
                        problems=tuple(err.problems)), None

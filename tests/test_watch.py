@@ -18,9 +18,10 @@ import pytest
 
 from bench.synthetic import make_project
 from generator import pipeline
+from generator.cache import manifest_id
 from generator.cli import main
 from generator.errors import ContentError
-from generator.incremental import build, rebuild
+from generator.incremental import Memory, build, rebuild, save_unsaved
 from generator.project import Project
 from generator.watch import Rebuild, watch
 from generator.write import Outcome
@@ -169,6 +170,43 @@ def test_a_site_deleted_while_vouched_for_is_written_whole(synthetic, tmp_path):
     assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
     # ...and the next build is no mistake either: the folder is still one the build made.
     build(synthetic)
+
+
+def _saved_unsaved(synthetic: Project) -> Memory:
+    """The memory of a build after a save that left the manifest unsaved, as a save's
+    build in the watch does."""
+    _, memory = rebuild(synthetic, None, None, None)
+    saved = _touched(lambda p: _edit(p.content_dir / "story-00009.md", "A synthetic explainer",
+                                     "An edited explainer"), "content/story-00009.md")(synthetic)
+    _, memory = rebuild(synthetic, None, memory, saved, site_as_left=True, search=False,
+                        save=False)
+    assert not memory.saved
+    return memory
+
+
+@pytest.mark.parametrize("then", ["full check", "stop"])
+def test_a_saves_build_leaves_the_manifest_to_the_full_check_or_the_stop(synthetic, tmp_path,
+                                                                          then):
+    memory = _saved_unsaved(synthetic)
+    if then == "full check":
+        _, memory = rebuild(synthetic, None, memory, None)
+        assert memory.saved
+    else:
+        save_unsaved(synthetic, memory)
+    # The next process knows the edited page: it renders nothing again.
+    assert build(synthetic).rendered == 0
+    assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
+
+
+def test_an_unsaved_record_is_not_saved_over_another_builds_manifest(synthetic, tmp_path):
+    memory = _saved_unsaved(synthetic)
+    build(synthetic, base_url="https://elsewhere.example/")
+    theirs = manifest_id(synthetic)
+    save_unsaved(synthetic, memory)
+    assert manifest_id(synthetic) == theirs
+    result, _ = rebuild(synthetic, None, None, None)
+    assert tree_hash(synthetic.out_dir) == fresh_site(synthetic, tmp_path)
+    assert result.written.outcome is Outcome.REPLACED
 
 
 # --------------------------------------------------------------------- the watch itself

@@ -168,6 +168,9 @@ def systems_for(folder: Path, size: int, baseline: Path | None) -> list[System]:
         if code is not None:
             root = folder / name
             shutil.copytree(source, root)
+            # Each version builds with its own templates: they change with the code.
+            shutil.rmtree(root / "templates")
+            shutil.copytree(code / "templates", root / "templates")
             found.append(System(name, root, run_python, PYTHON_MODES, code.resolve()))
     if hugo_ready():
         found.append(System("hugo", hugo_project(folder / "hugo", source / "content"),

@@ -240,6 +240,9 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines)
     sources = _sources(before, names, made, versions)
+    if not todo and not before.versions and sources.keys() == before.sources.keys() and all(
+            have(made.sha) for made in before.outputs.values()):
+        return _as_recorded(dataclasses.replace(before, code=code, files=files), engines)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
     told = _stories(before.stories, [source.listing for source in sources.values()])
     contexts = {name: context for story in told.values()
@@ -273,6 +276,18 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                     before.out_dir, before.rows, stories=told, versions=versions)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, (*todo, *again), engines)
+
+
+def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
+    """The update of a record read from the manifest when no page is to be made: what every
+    other output is made from (the pages' listings, the code, the settings) is as it was,
+    and so is every output; working out the stories and lists again would change nothing.
+    All but the search index, which the search stage adds (_searched, or as it was)."""
+    outputs = {path: made for path, made in before.outputs.items()
+               if not path.startswith("pagefind/")}
+    record = dataclasses.replace(before, outputs=outputs)
+    return Update(record, {}, {path: outputs[path].sha for path in sorted(outputs)}, (),
+                  engines)
 
 
 class Told(NamedTuple):

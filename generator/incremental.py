@@ -58,6 +58,7 @@ from generator.pipeline import (
 )
 from generator.project import Project
 from generator.schema import Listing, Settings, card_path, page_path
+from generator.search import FOLDER as SEARCH_FOLDER
 from generator.stories import Story, story_members, story_of
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
@@ -284,10 +285,14 @@ def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
     and so is every output; working out the stories and lists again would change nothing.
     All but the search index, which the search stage adds (_searched, or as it was)."""
     outputs = {path: made for path, made in before.outputs.items()
-               if not path.startswith("pagefind/")}
+               if not _in_search_index(path)}
     record = dataclasses.replace(before, outputs=outputs)
     return Update(record, {}, {path: outputs[path].sha for path in sorted(outputs)}, (),
                   engines)
+
+
+def _in_search_index(path: str) -> bool:
+    return path.startswith(f"{SEARCH_FOLDER}/")
 
 
 class Told(NamedTuple):
@@ -386,7 +391,7 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
     """The update with the search index the last build made, as it was: indexing every page
     takes seconds at a thousand explainers, too long to wait for after each save."""
     kept = {path: made for path, made in before.outputs.items()
-            if (path == "search/index.html" or path.startswith("pagefind/")) and have(made.sha)}
+            if (path == "search/index.html" or _in_search_index(path)) and have(made.sha)}
     if "search/index.html" not in kept:
         return change
     outputs = change.record.outputs | kept

@@ -110,7 +110,7 @@ def build(project: Project, base_url: str | None = None,
     files |= story_files(env, stories, settings)
     files |= fixed_files(env, settings, project.templates_dir)
     # Last: its search page is the one that finds (fixed_files' says there is no index).
-    files |= search_outputs(env, settings, [page.listing for page in pages],
+    files |= search_outputs(env, settings, listings,
                             {page_path(p.listing): files[page_path(p.listing)] for p in pages})
     written = write_site(dict(sorted(files.items())), project.out_dir)
     return Built(settings, len(pages), len(files), len(pages), project.out_dir, written)

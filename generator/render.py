@@ -42,7 +42,7 @@ from generator.schema import (
     Source,
     page_path,
 )
-from generator.stories import Story, stories_of
+from generator.stories import Story, story_members, story_title
 from generator.templating import jinja_environment, template_problems
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -411,8 +411,9 @@ def search_filters(listings: Sequence[Listing]) -> dict:
     ordered = index_order(listings)
     present = {phase.status for listing in ordered for phase in listing.phases}
     return {
-        "stories": [(story.id, story.title) for story in
-                    sorted(stories_of(ordered), key=lambda story: story.title.casefold())],
+        "stories": sorted(((ident, story_title(told))
+                           for ident, told in story_members(ordered).items()),
+                          key=lambda story: story[1].casefold()),
         "statuses": [status for status in PHASE_STATUS.options if status in present],
         "actors": sorted({name for listing in ordered for name in listing.actors},
                          key=str.casefold),

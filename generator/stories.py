@@ -43,7 +43,7 @@ class Story(NamedTuple):
 
     @property
     def newest(self) -> Listing:
-        return max(self.explainers, key=lambda e: (e.last_change, e.published, e.slug))
+        return newest(self.explainers)
 
     @property
     def developing(self) -> bool:
@@ -92,8 +92,18 @@ def story_of(ident: str, explainers: tuple[Listing, ...]) -> Story:
         for step in phase.steps:
             text = f"{phase.title}: {step.status}" + (f". {step.what}" if step.what else "")
             timeline.append((step.date, text, step.explainer))
-    title = next((e.story_title for e in sorted(explainers, key=lambda e: e.last_change,
+    return Story(ident, story_title(explainers), explainers, phases,
+                 tuple(sorted(timeline, key=lambda entry: entry[0])))
+
+
+def newest(explainers: Sequence[Listing]) -> Listing:
+    """The explainer of a story changed last."""
+    return max(explainers, key=lambda e: (e.last_change, e.published, e.slug))
+
+
+def story_title(explainers: Sequence[Listing]) -> str:
+    """A story's title: the `story_title` its explainer changed last gives, of those that
+    give one; else that explainer's own title."""
+    given = next((e.story_title for e in sorted(explainers, key=lambda e: e.last_change,
                                                 reverse=True) if e.story_title), None)
-    story = Story(ident, "", explainers, phases,
-                  tuple(sorted(timeline, key=lambda entry: entry[0])))
-    return story._replace(title=title or story.newest.title)
+    return given or newest(explainers).title

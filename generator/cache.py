@@ -27,18 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator import __version__
+from generator import __version__, up_to_date
 from generator.project import Project
 from generator.schema import Listing
+from generator.up_to_date import FOLDER
 from generator.write import FileStamp, KnownFile, SiteFiles
 
 if TYPE_CHECKING:
     from generator.incremental import Told
 
-FOLDER = ".explainer-cache"
 _GENERATOR = Path(__file__).resolve().parent
 _FORMAT = 10
-_MANIFEST = "manifest.marshal"
+_MANIFEST = up_to_date.MANIFEST
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
 # version of the generator does.
@@ -114,11 +114,27 @@ def library_versions() -> str:
     return ", ".join(found)
 
 
+def read_by_every_build(project: Project) -> list[str]:
+    """What a build reads besides the content files and seeds, as paths for up_to_date: the
+    settings file, the content and seeds folders (their stamps change as files come and go),
+    the templates and the generator's code (code_fingerprint), and the folders the libraries
+    are installed in (library_versions: a library installed, removed or upgraded changes its
+    folder's entries)."""
+    folders = sorted({_library_folder(module) for _, module in LIBRARIES})
+    return [str(project.settings_file), str(project.content_dir), str(project.seeds_dir),
+            *up_to_date.tree(str(project.templates_dir)), *up_to_date.tree(str(_GENERATOR)),
+            *folders]
+
+
+def _library_folder(module: str) -> str:
+    spec = importlib.util.find_spec(module)
+    return os.path.dirname(os.path.dirname(spec.origin or "")) if spec else ""
+
+
 def _version(dist: str, module: str, installed: dict[str, dict[str, str]]) -> str:
     """A library's version, from the metadata folder beside its package (`installed` keeps
     each folder's listing)."""
-    spec = importlib.util.find_spec(module)
-    folder = os.path.dirname(os.path.dirname(spec.origin or "")) if spec else ""
+    folder = _library_folder(module)
     if folder not in installed:
         installed[folder] = installed_versions(folder)
     return installed[folder].get(re.sub(r"[-_.]+", "_", dist).lower()) or _asked_version(dist)
@@ -198,9 +214,11 @@ def read_record(project: Project) -> tuple[Record, ManifestId | None]:
 
 
 def save_record(project: Project, record: Record) -> ManifestId:
-    """Save the record as the manifest; returns its identity."""
+    """Save the record as the manifest; returns its identity. The basis of the build that
+    saved the last one goes first: it is of that manifest only (up_to_date)."""
     folder = project.root / FOLDER
     _make_folder(folder)
+    up_to_date.forget(str(folder))
     rows = (_header(), record.code,
             {name: (tuple(known.stamp), known.sha) for name, known in record.files.items()},
             {name: _source_row(record.rows, name, source)

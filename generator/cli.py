@@ -12,18 +12,19 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import __version__, incremental, parallel, pipeline
-from generator.errors import ContentError, counted, printable, report
+from generator import __version__
+from generator.errors import counted, printable, report
 from generator.project import Project
-from generator.write import Outcome, UnsafeOutputError
 
 if TYPE_CHECKING:
+    from generator import pipeline
     from generator.serve import PreviewServer
     from generator.watch import Rebuild
 
 
-# Each command imports the modules only it uses when it runs: a build that finds nothing to
-# do is over in less time than importing all of them takes.
+# Each command imports the modules only it uses when it runs, and `build` only once it knows
+# there is something to do (up_to_date): a build that finds nothing to do is over in less
+# time than importing them takes.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,16 +32,23 @@ def main(argv: list[str] | None = None) -> int:
     project = Project.at(Path(args.root), Path(args.out) if getattr(args, "out", None) else None)
     try:
         return args.run(project, args)
-    except ContentError as err:
-        print(report(err.problems), file=sys.stderr)
-        if args.command in ("build", "publish"):
-            print(f"{project.display(project.out_dir)}/ was left as it was.", file=sys.stderr)
-        if args.command == "publish":
-            print("Nothing was published.", file=sys.stderr)
-        return 1
-    except (UnsafeOutputError, OSError) as err:
-        print(f"explainer {args.command}: {err}", file=sys.stderr)
-        return 1
+    except Exception as err:
+        # Imported only now: a build that finds nothing to do imports neither.
+        from generator.errors import ContentError
+        from generator.write import UnsafeOutputError
+
+        if isinstance(err, ContentError):
+            print(report(err.problems), file=sys.stderr)
+            if args.command in ("build", "publish"):
+                print(f"{project.display(project.out_dir)}/ was left as it was.",
+                      file=sys.stderr)
+            if args.command == "publish":
+                print("Nothing was published.", file=sys.stderr)
+            return 1
+        if isinstance(err, (UnsafeOutputError, OSError)):
+            print(f"explainer {args.command}: {err}", file=sys.stderr)
+            return 1
+        raise
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
@@ -51,6 +59,17 @@ def _build(project: Project, args: argparse.Namespace) -> int:
             return 1
         return _watch(project, args)
     start = time.perf_counter()
+    if not args.no_cache:
+        from generator.up_to_date import unchanged
+
+        basis = unchanged(str(project.root), str(project.out_dir), args.base_url)
+        if basis is not None:
+            print(_checked(project, basis.explainers, basis.files, time.perf_counter() - start))
+            if not basis.has_base_url:
+                print(NO_BASE_URL)
+            return 0
+    from generator import incremental, parallel, pipeline
+
     progress = parallel.terminal_progress("Rendering")
     if args.no_cache:
         each = functools.partial(parallel.map_files, jobs=args.jobs, progress=progress)
@@ -64,11 +83,23 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _outcome(project: Project, result: pipeline.Built, seconds: float) -> str:
-    out = f"{project.display(result.out_dir)}/"
-    what = f"{counted(result.explainers, 'explainer')} ({counted(result.files, 'file')})"
+    from generator.write import Outcome
+
     if result.written.outcome is Outcome.UNCHANGED:
-        return f"Checked {what} in {_took(seconds)}: {out} is up to date."
-    return f"Built {what} into {out} in {_took(seconds)}: {_work(result)}"
+        return _checked(project, result.explainers, result.files, seconds)
+    return f"Built {_what(result.explainers, result.files)} into " \
+        f"{project.display(result.out_dir)}/ in {_took(seconds)}: {_work(result)}"
+
+
+def _checked(project: Project, explainers: int, files: int, seconds: float) -> str:
+    return f"Checked {_what(explainers, files)} in {_took(seconds)}: " \
+        f"{project.display(project.out_dir)}/ is up to date."
+
+
+def _what(explainers: int, files: int) -> str:
+    return f"{counted(explainers, 'explainer')} ({counted(files, 'file')})"
+
+
 
 
 def _took(seconds: float) -> str:
@@ -101,6 +132,7 @@ def _watch(project: Project, args: argparse.Namespace) -> int:
 
 def _show_rebuild(project: Project, rebuild: Rebuild) -> None:
     from generator.watch import Cause
+    from generator.write import Outcome
 
     out = f"{project.display(project.out_dir)}/"
     if rebuild.error:
@@ -135,8 +167,9 @@ def _shown(project: Project, path: Path) -> str:
 
 def _check(project: Project, args: argparse.Namespace) -> int:
     from generator.lint import stale_developing
+    from generator.pipeline import check
 
-    explainers = pipeline.check(project).explainers
+    explainers = check(project).explainers
     print(f"{counted(len(explainers), 'explainer')} checked: no problems.")
     if args.stale_after is not None:
         for line in stale_developing(explainers, datetime.date.today(), args.stale_after):
@@ -186,9 +219,10 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
     # start-up that build, check and the rest do not need.
     import asyncio
 
+    from generator.pipeline import require_content_folder
     from generator.serve import PortInUse, PreviewServer
 
-    pipeline.require_content_folder(project)  # else there is nothing to watch
+    require_content_folder(project)  # else there is nothing to watch
     try:
         server = PreviewServer(project, host=args.bind, port=args.port)
     except PortInUse as err:

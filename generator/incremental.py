@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from generator import parallel
+from generator import parallel, up_to_date
 from generator.cache import (
+    FOLDER,
     Made,
     ManifestId,
     Record,
@@ -40,6 +41,7 @@ from generator.cache import (
     bytecode_folder,
     code_fingerprint,
     manifest_id,
+    read_by_every_build,
     read_record,
     save_record,
 )
@@ -119,6 +121,7 @@ class Memory:
     # Files saved since the last build that succeeded, to look at again; None: everything.
     pending: frozenset[Path] | None = frozenset()
     saved: bool = True
+    basis: up_to_date.Basis | None = None  # of the record, for when it is saved
 
     def after_failure(self, changed: Collection[Path] | None) -> Memory:
         """This memory, with the files a failed build was asked to look at still to look at."""
@@ -167,6 +170,7 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     again. With `site_as_left`, the caller vouches that nothing but this process has written
     the site since, so its files are not looked at one by one. Without `save`, the record is
     not saved as the manifest yet: the next build that saves does, or save_unsaved."""
+    read = up_to_date.stamps(read_by_every_build(project))  # before any is read
     settings = load_settings(project, base_url)
     before, look, identity = _remembered(project, memory, changed)
     previous = before.site if before.out_dir == str(project.out_dir) else {}
@@ -193,14 +197,30 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     stored.keep_only(set(change.shas.values()))
     built = Built(settings, len(record.sources), len(change.shas), len(change.loaded),
                   project.out_dir, written)
-    return built, Memory(record, saved, change.engines, saved=on_disk or save)
+    basis = _basis(project, base_url, read, record, built)
+    if save and saved is not None:
+        up_to_date.save(str(project.root / FOLDER), saved, basis)
+    return built, Memory(record, saved, change.engines, saved=on_disk or save, basis=basis)
 
 
 def save_unsaved(project: Project, memory: Memory) -> None:
     """Save the record a build left unsaved (rebuild without `save`) as the manifest, unless
     another build has saved one since."""
     if not memory.saved and memory.manifest == manifest_id(project):
-        save_record(project, memory.record)
+        saved = save_record(project, memory.record)
+        if memory.basis is not None:
+            up_to_date.save(str(project.root / FOLDER), saved, memory.basis)
+
+
+def _basis(project: Project, base_url: str | None, read: dict[str, up_to_date.Stamp],
+           record: Record, built: Built) -> up_to_date.Basis:
+    """What the next command needs to tell that a build would find nothing to do."""
+    root = str(project.root)
+    read = read | {os.path.join(root, name): tuple(known.stamp)
+                   for name, known in record.files.items()}
+    return up_to_date.Basis((str(project.out_dir), base_url), read,
+                            {path: tuple(known.stamp) for path, known in record.site.items()},
+                            built.explainers, built.files, bool(built.settings.base_url))
 
 
 def _remembered(project: Project, memory: Memory | None, changed: Collection[Path] | None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+from typing import NamedTuple
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
@@ -35,6 +36,52 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
 
+class _Glyph(NamedTuple):
+    mask: Image.Image | None  # its coverage, None for a blank (a space)
+    left: int  # where the mask goes from the pen's position, and the pen's advance
+    top: int
+    advance: float
+
+
+@functools.cache
+def _glyph(size: int, char: str) -> _Glyph:
+    """One character of the font at one size, drawn once. A card is drawn glyph by glyph
+    from these, where having FreeType draw each line took most of a card's time; Pillow's
+    basic layout places the same glyphs at the same advances (it has no shaping)."""
+    font = _font(size)
+    left, top, right, bottom = (int(edge) for edge in font.getbbox(char))
+    mask = None
+    if right > left and bottom > top:
+        mask = Image.new("L", (right - left, bottom - top))
+        ImageDraw.Draw(mask).text((-left, -top), char, font=font, fill=255)
+    return _Glyph(mask, left, top, font.getlength(char))
+
+
+def _length(text: str, size: int) -> float:
+    return sum(_glyph(size, char).advance for char in text)
+
+
+def _text(image: Image.Image, xy: tuple[float, int], text: str, size: int, fill: str) -> None:
+    """Draw a line as Pillow's ImageDraw.text does: its glyphs' coverage laid over one
+    another into one mask (where two glyphs' boxes overlap, as FreeType's are combined), the
+    ink laid through that mask."""
+    x, y = xy
+    placed = []
+    for char in text:
+        glyph = _glyph(size, char)
+        if glyph.mask is not None:
+            placed.append((glyph.mask, round(x) + glyph.left, y + glyph.top))
+        x += glyph.advance
+    if not placed:
+        return
+    left, top = min(at[1] for at in placed), min(at[2] for at in placed)
+    mask = Image.new("L", (max(at[1] + at[0].width for at in placed) - left,
+                           max(at[2] + at[0].height for at in placed) - top))
+    for glyph_mask, at_x, at_y in placed:
+        mask.paste(255, (at_x - left, at_y - top), glyph_mask)
+    image.paste(ImageColor.getrgb(fill), (left, top), mask)
+
+
 @functools.cache
 def _palette() -> Image.Image:
     """The colours a card is drawn in, with _SHADES steps between each ink and its ground:
@@ -51,13 +98,12 @@ def _palette() -> Image.Image:
     return palette
 
 
-def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, most: int) -> list[str]:
+def _lines(text: str, size: int, width: int, most: int) -> list[str]:
     """The text wrapped to `width` pixels in at most `most` lines, the last cut with '…'."""
-    font = _font(size)
     per_line = max(10, int(width / (size * 0.5)))
     while per_line > 10:
         lines = textwrap.wrap(text, per_line)
-        if all(draw.textlength(line, font=font) <= width for line in lines):
+        if all(_length(line, size) <= width for line in lines):
             break
         per_line -= 2
     if len(lines) > most:
@@ -66,32 +112,32 @@ def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, width: int, most: in
     return lines
 
 
-def _badge(draw: ImageDraw.ImageDraw, x: int, y: int, status: str) -> int:
+def _badge(image: Image.Image, draw: ImageDraw.ImageDraw, x: int, y: int, status: str) -> int:
     """A status badge at (x, y); returns where the next thing may start."""
     fill, ink = _TONES[STATUS_TONE.get(status, "pending")]
-    font = _font(22)
     label = status.upper()
-    width = int(draw.textlength(label, font=font)) + 24
+    width = int(_length(label, 22)) + 24
     draw.rounded_rectangle((x, y, x + width, y + 34), radius=6, fill=fill,
                            outline=ink if fill == _PAPER else fill, width=2)
-    draw.text((x + 12, y + 5), label, font=font, fill=ink)
+    _text(image, (x + 12, y + 5), label, 22, ink)
     return x + width + 14
 
 
-def _step(draw: ImageDraw.ImageDraw, y: int, number: int, step: BoardStep) -> int:
+def _step(image: Image.Image, draw: ImageDraw.ImageDraw, y: int, number: int,
+          step: BoardStep) -> int:
     """One phase at height y; returns the height it took."""
-    titles = _lines(draw, f"{number}. {step.title}", 26, 480, 2)
+    titles = _lines(f"{number}. {step.title}", 26, 480, 2)
     for n, line in enumerate(titles):
-        draw.text((_MARGIN, y + 4 + 32 * n), line, font=_font(26), fill=_INK)
-    x = _badge(draw, 560, y, step.status)
+        _text(image, (_MARGIN, y + 4 + 32 * n), line, 26, _INK)
+    x = _badge(image, draw, 560, y, step.status)
     when = step.as_of
     if step.later_status and step.later_date:
-        draw.text((x, y + 6), "later", font=_font(20), fill=_MUTED)
-        x = _badge(draw, x + 56, y, step.later_status)
+        _text(image, (x, y + 6), "later", 20, _MUTED)
+        x = _badge(image, draw, x + 56, y, step.later_status)
         when = step.later_date
     text = long_date(when) if step.later_status else f"as of {long_date(when)}"
-    if x + draw.textlength(text, font=_font(20)) <= WIDTH - _MARGIN:
-        draw.text((x, y + 6), text, font=_font(20), fill=_MUTED)
+    if x + _length(text, 20) <= WIDTH - _MARGIN:
+        _text(image, (x, y + 6), text, 20, _MUTED)
     return 32 * len(titles) + 20
 
 
@@ -112,15 +158,15 @@ def drawn(listing: Listing, site_title: str, publisher: str | None) -> Image.Ima
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 16, HEIGHT), fill=_ACCENT)
     byline = f"{site_title} \u00b7 {publisher}" if publisher else site_title
-    draw.text((_MARGIN, 36), byline, font=_font(26), fill=_MUTED)
+    _text(image, (_MARGIN, 36), byline, 26, _MUTED)
     y = 80
-    for line in _lines(draw, listing.title, 48, WIDTH - 2 * _MARGIN, 3):
-        draw.text((_MARGIN, y), line, font=_font(48), fill=_INK)
+    for line in _lines(listing.title, 48, WIDTH - 2 * _MARGIN, 3):
+        _text(image, (_MARGIN, y), line, 48, _INK)
         y += 56
     events = long_date(listing.events_from)
     if listing.events_to and listing.events_to != listing.events_from:
         events = f"{long_date(listing.events_from)} to {long_date(listing.events_to)}"
-    draw.text((_MARGIN, y + 10), f"Events of {events}", font=_font(24), fill=_MUTED)
+    _text(image, (_MARGIN, y + 10), f"Events of {events}", 24, _MUTED)
     y += 60
     draw.line((_MARGIN, y, WIDTH - _MARGIN, y), fill=_RULE, width=2)
     y += 20
@@ -128,9 +174,8 @@ def drawn(listing: Listing, site_title: str, publisher: str | None) -> Image.Ima
     for number, step in enumerate(listing.board, 1):
         if y + 84 > HEIGHT - 24:  # no room for a phase of two lines and the note below
             break
-        y += _step(draw, y, number, step)
+        y += _step(image, draw, y, number, step)
         shown = number
     if shown < len(listing.board):
-        draw.text((_MARGIN, y), f"and {len(listing.board) - shown} more", font=_font(20),
-                  fill=_MUTED)
+        _text(image, (_MARGIN, y), f"and {len(listing.board) - shown} more", 20, _MUTED)
     return image

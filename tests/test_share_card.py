@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops, ImageDraw, ImageStat
 
+from generator import share_card as cards
 from generator.incremental import build
 from generator.pipeline import check
 from generator.project import Project
@@ -92,3 +93,19 @@ def test_the_card_keeps_the_colours_it_was_drawn_in(listing):
     difference = ImageChops.difference(card, drawn(listing, "Explainers", "The Desk"))
     assert max(most for _, most in difference.getextrema()) <= 20
     assert max(ImageStat.Stat(difference).mean) < 0.5
+
+
+@pytest.mark.parametrize("size", [20, 26, 48])
+def test_text_drawn_glyph_by_glyph_is_pixel_for_pixel_pillows_own(size):
+    """The card draws each line from glyphs drawn once (cards._text); Pillow drawing the
+    whole line gives the very same pixels, for any text a headline or a phase may hold."""
+    text = "Trump–Putin: “phased” ceasefire, 30 days… Zelenskyy’s reply (Kyiv, Kraków) 9/11 WAV"
+    ours = Image.new("RGB", (1400, 80), "#fdfdfb")
+    cards._text(ours, (7, 9), text, size, "#575757")
+    theirs = Image.new("RGB", (1400, 80), "#fdfdfb")
+    ImageDraw.Draw(theirs).text((7, 9), text, font=cards._font(size), fill="#575757")
+    blank = Image.new("RGB", ours.size, "#fdfdfb")
+    assert ImageChops.difference(ours, blank).getbbox() is not None, "something was drawn"
+    assert ImageChops.difference(ours, theirs).getbbox() is None
+    assert cards._length(text, size) == ImageDraw.Draw(theirs).textlength(
+        text, font=cards._font(size))

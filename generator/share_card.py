@@ -61,25 +61,47 @@ def _length(text: str, size: int) -> float:
     return sum(_glyph(size, char).advance for char in text)
 
 
-def _text(image: Image.Image, xy: tuple[float, int], text: str, size: int, fill: str) -> None:
-    """Draw a line as Pillow's ImageDraw.text does: its glyphs' coverage laid over one
-    another into one mask (where two glyphs' boxes overlap, as FreeType's are combined), the
-    ink laid through that mask."""
-    x, y = xy
-    placed = []
-    for char in text:
+@functools.lru_cache(maxsize=4096)
+def _word(size: int, word: str) -> _Glyph:
+    """A run of glyphs drawn once (the words of a site's cards repeat: statuses, dates,
+    names), their coverage laid over one another as Pillow's text drawing lays it (where
+    two glyphs' boxes overlap, FreeType's coverage composited)."""
+    x, placed = 0.0, []
+    for char in word:
         glyph = _glyph(size, char)
         if glyph.mask is not None:
-            placed.append((glyph.mask, round(x) + glyph.left, y + glyph.top))
+            placed.append((glyph.mask, round(x) + glyph.left, glyph.top))
         x += glyph.advance
+    return _Glyph(*_combined(placed), x)
+
+
+def _combined(placed: list[tuple[Image.Image, int, int]]) -> tuple[Image.Image | None, int, int]:
+    """Masks at their places as one mask, and where it goes."""
     if not placed:
-        return
+        return None, 0, 0
     left, top = min(at[1] for at in placed), min(at[2] for at in placed)
     mask = Image.new("L", (max(at[1] + at[0].width for at in placed) - left,
                            max(at[2] + at[0].height for at in placed) - top))
-    for glyph_mask, at_x, at_y in placed:
-        mask.paste(255, (at_x - left, at_y - top), glyph_mask)
-    image.paste(ImageColor.getrgb(fill), (left, top), mask)
+    for part, at_x, at_y in placed:
+        mask.paste(255, (at_x - left, at_y - top), part)
+    return mask, left, top
+
+
+def _text(image: Image.Image, xy: tuple[float, int], text: str, size: int, fill: str) -> None:
+    """Draw a line as Pillow's ImageDraw.text does, word by word: one mask of the line's
+    coverage, the ink laid through it."""
+    x, y = xy
+    placed = []
+    for n, word in enumerate(text.split(" ")):
+        if n:
+            x += _glyph(size, " ").advance
+        drawn = _word(size, word)
+        if drawn.mask is not None:
+            placed.append((drawn.mask, round(x) + drawn.left, y + drawn.top))
+        x += drawn.advance
+    mask, left, top = _combined(placed)
+    if mask is not None:
+        image.paste(ImageColor.getrgb(fill), (left, top), mask)
 
 
 @functools.cache

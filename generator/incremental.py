@@ -257,7 +257,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                  "cards": "yes" if settings.base_url else "no"}
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
-    todo = [name for name in names if _stale_page(before, name, versions, have)]
+    differing = _differing(before, versions)
+    todo = [name for name in names if _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines)
     sources = _sources(before, names, made, versions)
@@ -277,8 +278,9 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     # Pages whose story changed around them: rendered again (their bytes before composing
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
+    differing = _differing(before, versions)
     again = [name for name in sources if name not in rendered
-             and _stale_composition(before, name, sources[name], versions)]
+             and _stale_composition(before, name, sources[name], versions, differing)]
     if again:
         engines = _engines_for(code, engines, job)
         made += _render_pages(job, again, engines)
@@ -438,14 +440,15 @@ def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
     return engines
 
 
-def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Has) -> bool:
+def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Has,
+                differing: frozenset[str] | None) -> bool:
     """Whether a content file's page must be made again."""
     source = before.sources.get(name)
     if source is None:
         return True
     made = before.outputs.get(page_path(source.listing))
-    if made is None or _changed(before, rendered_inputs(name, source.seed), versions,
-                                source.rendered_from) or not have(made.sha):
+    if made is None or _changed(rendered_inputs(name, source.seed), versions,
+                                source.rendered_from, differing) or not have(made.sha):
         return True
     # Its share card is made with it (pipeline.make_page), when the site has a base URL.
     card = before.outputs.get(card_path(source.listing))
@@ -454,20 +457,30 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
 
 
 def _stale_composition(before: Record, name: str, source: Source,
-                       versions: Mapping[str, str]) -> bool:
+                       versions: Mapping[str, str], differing: frozenset[str] | None) -> bool:
     """Whether a page rendered as before must be composed with its story again."""
     made = before.outputs.get(page_path(source.listing))
-    return made is None or _changed(before, page_inputs(name, source.seed), versions,
-                                    made.inputs)
+    return made is None or _changed(page_inputs(name, source.seed), versions, made.inputs,
+                                    differing)
 
 
-def _changed(before: Record, inputs: tuple[str, ...], versions: Mapping[str, str],
-             made_then: str) -> bool:
-    """Whether the versions of the inputs are not those an output of `before` was made from
-    (`made_then`, their made_from then): after an update in this process, whose versions
-    it keeps, by comparing each version with the one then, else by hashing them all."""
-    if before.versions:
-        return any(before.versions.get(name) != versions.get(name) for name in inputs)
+def _differing(before: Record, versions: Mapping[str, str]) -> frozenset[str] | None:
+    """After an update in this process, whose versions `before` keeps: the inputs whose
+    versions are not those then. None for a record read from the manifest."""
+    if not before.versions:
+        return None
+    then = before.versions
+    return frozenset({name for name, version in versions.items() if then.get(name) != version}
+                     | (then.keys() - versions.keys()))
+
+
+def _changed(inputs: tuple[str, ...], versions: Mapping[str, str], made_then: str,
+             differing: frozenset[str] | None) -> bool:
+    """Whether the versions of the inputs are not those an output was made from (`made_then`,
+    their made_from then): after an update in this process, as `differing` says, else by
+    hashing them all."""
+    if differing is not None:
+        return not differing.isdisjoint(inputs)
     return made_then != made_from(inputs, versions)
 
 

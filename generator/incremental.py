@@ -375,21 +375,25 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
     index is made from the explainer pages, which `serve`, saving after saving, does not
     wait for. The page's filters (each explainer's title, date, story, statuses and actors)
     are all shown on the explainer's page, so its bytes stand for them."""
-    from generator.search import search_files, shards
+    from generator.search import index_shards, shards
 
     pages = sorted(page_path(source.listing) for source in change.record.sources.values())
     parts = shards(pages)
     made_before, made, kept = _by_inputs(before), dict(change.made), {}
+    again: dict[str, tuple[str, list[str]]] = {}  # the shards to index again, by digest
     for folder, paths in parts:
         digest = _version_of("\n".join([folder, change.record.code, job.settings.language,
                                          *(f"{path}\0{change.shas[path]}" for path in paths)]))
         shard = _kept(made_before, digest, have)
         if shard is None:
-            new = search_files({path: read[path] for path in paths}, job.settings.language,
-                               folder)
-            made |= new
-            shard = {path: Made(digest, _sha(data)) for path, data in new.items()}
-        kept |= shard
+            again[digest] = (folder, paths)
+        else:
+            kept |= shard
+    bundles = index_shards([(folder, {path: read[path] for path in paths})
+                            for folder, paths in again.values()], job.settings.language)
+    for digest, bundle in zip(again, bundles, strict=True):
+        made |= bundle
+        kept |= {path: Made(digest, _sha(data)) for path, data in bundle.items()}
     digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
                                      *(folder for folder, _ in parts),
                                      *(f"{path}\0{change.shas[path]}" for path in pages)]))

@@ -428,12 +428,12 @@ def search_filters(listings: Sequence[Listing]) -> dict:
 def search_outputs(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                    pages: Mapping[str, bytes]) -> dict[str, bytes]:
     """The search page and the Pagefind index of these explainer pages, shard by shard."""
-    from generator.search import search_files, shards  # only a build written to disk indexes
+    from generator.search import index_shards, shards  # only a build written to disk indexes
 
-    files: dict[str, bytes] = {}
     parts = shards(list(pages))
-    for folder, paths in parts:
-        files |= search_files({path: pages[path] for path in paths}, settings.language, folder)
+    bundles = index_shards([(folder, {path: pages[path] for path in paths})
+                            for folder, paths in parts], settings.language)
+    files = {path: data for bundle in bundles for path, data in bundle.items()}
     page = search_page(env, settings, listings, [folder for folder, _ in parts])
     return {"search/index.html": page, **files}
 

@@ -11,9 +11,11 @@ shard again.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 FOLDER = "pagefind"
@@ -68,6 +70,17 @@ def search_files(pages: Mapping[str, bytes], language: str, folder: str = FOLDER
         files = {p.relative_to(out).as_posix(): p for p in sorted(out.rglob("*")) if p.is_file()}
         return {f"{folder}/{name}": path.read_bytes() for name, path in files.items()
                 if folder == FOLDER or _read_when_merged(name)}
+
+
+def index_shards(parts: Sequence[tuple[str, Mapping[str, bytes]]], language: str
+                 ) -> list[dict[str, bytes]]:
+    """The bundle of each of these shards, given as (folder, pages) (search_files), indexed
+    side by side: Pagefind indexes a shard on one core, and waiting on its process holds no
+    lock of ours."""
+    if len(parts) <= 1:
+        return [search_files(pages, language, folder) for folder, pages in parts]
+    with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda part: search_files(part[1], language, part[0]), parts))
 
 
 def _read_when_merged(name: str) -> bool:

@@ -121,7 +121,7 @@ class Memory:
     # Files saved since the last build that succeeded, to look at again; None: everything.
     pending: frozenset[Path] | None = frozenset()
     saved: bool = True
-    basis: up_to_date.Basis | None = None  # of the record, for when it is saved
+    basis: Callable[[], up_to_date.Basis] | None = None  # of the record, when it is saved
 
     def after_failure(self, changed: Collection[Path] | None) -> Memory:
         """This memory, with the files a failed build was asked to look at still to look at."""
@@ -197,9 +197,10 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     stored.keep_only(set(change.shas.values()))
     built = Built(settings, len(record.sources), len(change.shas), len(change.loaded),
                   project.out_dir, written)
-    basis = _basis(project, base_url, read, record, built)
+    # Worked out only when saved: a watch's saves leave that to the check after them.
+    basis = functools.partial(_basis, project, base_url, read, record, built)
     if save and saved is not None:
-        up_to_date.save(str(project.root / FOLDER), saved, basis)
+        up_to_date.save(str(project.root / FOLDER), saved, basis())
     return built, Memory(record, saved, change.engines, saved=on_disk or save, basis=basis)
 
 
@@ -209,7 +210,7 @@ def save_unsaved(project: Project, memory: Memory) -> None:
     if not memory.saved and memory.manifest == manifest_id(project):
         saved = save_record(project, memory.record)
         if memory.basis is not None:
-            up_to_date.save(str(project.root / FOLDER), saved, memory.basis)
+            up_to_date.save(str(project.root / FOLDER), saved, memory.basis())
 
 
 def _basis(project: Project, base_url: str | None, read: dict[str, up_to_date.Stamp],

@@ -100,8 +100,6 @@ def _what(explainers: int, files: int) -> str:
     return f"{counted(explainers, 'explainer')} ({counted(files, 'file')})"
 
 
-
-
 def _took(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
 

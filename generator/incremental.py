@@ -660,17 +660,11 @@ def _known(project: Project, names: list[str], before: dict[str, KnownFile]
 
 
 def _stamp(path: str) -> FileStamp | None:
-    """A file's stamp (following links, as reading it does); a link that loops or leads
-    nowhere, its own; None if there is no file there."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        try:
-            found = os.lstat(path)
-        except OSError:
-            return None
-    return FileStamp.of(found) if stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode) \
-        else None
+    """A file's stamp as reading it finds it (up_to_date.stat_of); None if there is no file
+    there."""
+    found = up_to_date.stat_of(path)
+    return FileStamp.of(found) if found is not None and (
+        stat.S_ISREG(found.st_mode) or stat.S_ISLNK(found.st_mode)) else None
 
 
 def _sha(data: bytes) -> str:

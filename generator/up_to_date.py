@@ -44,16 +44,22 @@ class Basis(NamedTuple):
     has_base_url: bool
 
 
-def stamp(path: str) -> Stamp:
-    """A file's stamp as a build reads it: following links, or a broken link's own."""
+def stat_of(path: str) -> os.stat_result | None:
+    """A file as a build reads it: following links; a link that loops or leads nowhere, its
+    own; None if there is nothing there."""
     try:
-        found = os.stat(path)
+        return os.stat(path)
     except OSError:
         try:
-            found = os.lstat(path)
+            return os.lstat(path)
         except OSError:
             return None
-    return found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def stamp(path: str) -> Stamp:
+    """A file's stamp as a build reads it (stat_of)."""
+    found = stat_of(path)
+    return None if found is None else (found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
 def stamps(paths: Iterable[str]) -> dict[str, Stamp]:

@@ -4,7 +4,7 @@ alike, beside the pipeline (pipeline.py), whose functions do all the work.
 Each output file records what it was made from: a hash over the versions of its inputs, each
 named: a content file or a seed (the hash of its bytes), "code" (the generator, the libraries
 that shape a page, every template and static file), "settings", and "listing:<content file>"
-(what the site's lists show of that explainer: the home page lists every one),
+(what the site's lists show of that explainer: the pages of the home page list them all),
 "shown:<kind>" (what the sitemap, the feed or the corrections page, which list every
 explainer too, show of them all, lists.py: narrower, so they are made again only when that
 changes), and "context:<content file>" (what its page shows of the other explainers of its
@@ -46,7 +46,7 @@ from generator.cache import (
     save_record,
 )
 from generator.errors import ContentError, Problem
-from generator.lists import Shown, shown_in_lists
+from generator.lists import HomePage, Shown, home_pages, shown_in_lists
 from generator.neighbours import StoryContext, compose, story_contexts
 from generator.pipeline import (
     Built,
@@ -80,9 +80,11 @@ def page_inputs(file: str, seed: str) -> tuple[str, ...]:
     return (*rendered_inputs(file, seed), f"context:{file}")
 
 
-def home_inputs(files: Collection[str]) -> tuple[str, ...]:
-    """What the home page is made from (render.render_index)."""
-    return ("home", *SHARED, *(f"listing:{file}" for file in sorted(files)))
+def home_inputs(page: HomePage) -> tuple[str, ...]:
+    """What a page of the home page is made from (render.render_home_page): its number of
+    how many, and the explainers it lists, in order."""
+    return ("home", f"{page.number}/{page.count}", *SHARED,
+            *(f"listing:{e.file}" for _, members in page.groups for e in members))
 
 
 def shown_inputs(kind: str) -> tuple[str, ...]:
@@ -556,11 +558,11 @@ def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Mapping[st
     inputs it is made from: the home page, the other files that list every explainer (by
     what they show of them, `shown`), the files that list none, and each story's page, made
     from its own explainers (`told`: _stories)."""
-    listings = [source.listing for source in sources.values()]
     items = {source.listing.slug: source.item for source in sources.values()}
-    stories = [story.story for story in told.values()]
+    stories = {ident: story.story for ident, story in told.items()}
     groups: list[tuple[tuple[str, ...], Make]] = [
-        (home_inputs(sources), functools.partial(_home_page, listings, stories, items)),
+        *((home_inputs(page), functools.partial(_home_page, page, stories, items))
+          for page in home_pages([source.listing for source in sources.values()])),
         *((shown_inputs(kind), functools.partial(_shown_files, data))
           for kind, data in shown.items()),
         (FIXED_INPUTS, _fixed_files)]
@@ -572,12 +574,11 @@ def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Mapping[st
 
 # The render stage is imported when something is made: not by a build that makes nothing.
 
-def _home_page(listings: list[Listing], stories: list[Story], items: dict[str, str], job: Job,
+def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, str], job: Job,
                engines: Engines) -> dict[str, bytes]:
-    from generator.render import render_index
+    from generator.render import render_home_page
 
-    return {"index.html": render_index(engines.templates, listings, stories, items,
-                                       job.settings)}
+    return {page.path: render_home_page(engines.templates, page, stories, items, job.settings)}
 
 
 def _shown_files(shown: Shown, job: Job, engines: Engines) -> dict[str, bytes]:

@@ -1,8 +1,9 @@
-"""What the files that list explainers show of them, but the home page: the sitemap, the feed,
-and the corrections page and its feed. Plain data from the explainers' listings and their
-stories, everything such a file is rendered from but the settings (render.shown_files renders
-it), so that its repr is a version of the file (incremental.py): worked out without Jinja, as
-the stories are (stories.py), and rendered again only when it changes.
+"""What the files that list explainers show of them: which explainers each page of the home
+page lists, and what the sitemap, the feed, and the corrections page and its feed show. Plain
+data from the explainers' listings and their stories, worked out without Jinja, as the stories
+are (stories.py). What the other files show is everything they are rendered from but the
+settings (render.shown_files renders it), so that its repr is a version of the file
+(incremental.py), rendered again only when it changes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from generator.stories import Story
 
 # A feed is polled over and over by readers that only want what is new.
 FEED_ENTRIES = 50
+# A home page listing every explainer of a large site would be megabytes long on a phone; the
+# older ones are on further pages. A story's explainers are never split between two pages.
+HOME_PAGE_SIZE = 20
 
 
 def index_order(listings: Sequence[Listing]) -> list[Listing]:
@@ -26,6 +30,39 @@ def index_order(listings: Sequence[Listing]) -> list[Listing]:
     # in reverse).
     by_slug = sorted(listings, key=operator.attrgetter("slug"))
     return sorted(by_slug, key=operator.attrgetter("published"), reverse=True)
+
+
+class HomePage(NamedTuple):
+    """One page of the home page: its path, its number (from 1) of how many, and its groups,
+    each a story's id (None for an explainer in no story) with its explainers, newest first."""
+
+    path: str
+    number: int
+    count: int
+    groups: tuple[tuple[str | None, tuple[Listing, ...]], ...]
+
+
+def home_path(number: int) -> str:
+    """Beside the first, so that every page links to the explainers as the first does."""
+    return "index.html" if number == 1 else f"page-{number}.html"
+
+
+def home_pages(listings: Sequence[Listing]) -> list[HomePage]:
+    """The pages of the home page: the explainers newest first, each story's together where
+    its newest is, at most HOME_PAGE_SIZE explainers a page unless one story has more."""
+    groups: dict[str, list[Listing]] = {}
+    for listing in index_order(listings):
+        groups.setdefault(listing.story or f"/{listing.slug}", []).append(listing)
+    pages: list[list[tuple[str | None, tuple[Listing, ...]]]] = [[]]
+    size = 0
+    for key, members in groups.items():
+        if pages[-1] and size + len(members) > HOME_PAGE_SIZE:
+            pages.append([])
+            size = 0
+        pages[-1].append((None if key.startswith("/") else key, tuple(members)))
+        size += len(members)
+    return [HomePage(home_path(number), number, len(pages), tuple(page))
+            for number, page in enumerate(pages, 1)]
 
 
 def page_url(settings: Settings, path: str) -> str | None:

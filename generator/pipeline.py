@@ -171,12 +171,12 @@ def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
 
 def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
                  stories: Sequence[Story], items: Mapping[str, str]) -> dict[str, bytes]:
-    """The files that list every explainer (and `stories`, theirs: stories_of): the home
-    page (from each one's entry, by slug), and those of what lists.py says the others show:
-    the sitemap, the feed, the corrections page and its feed."""
-    from generator.render import render_index, shown_files
+    """The files that list every explainer (and `stories`, theirs: stories_of): the pages of
+    the home page (from each one's entry, by slug), and those of what lists.py says the
+    others show: the sitemap, the feed, the corrections page and its feed."""
+    from generator.render import home_files, shown_files
 
-    files = {"index.html": render_index(env, listings, stories, items, settings)}
+    files = home_files(env, listings, stories, items, settings)
     for shown in shown_in_lists(listings, stories, settings).values():
         files |= shown_files(env, settings, shown)
     return files

@@ -21,8 +21,11 @@ from generator.lists import (
     FEED_ENTRIES,
     Corrections,
     Feed,
+    HomePage,
     Shown,
     Sitemap,
+    home_pages,
+    home_path,
     index_order,
     page_url,
 )
@@ -114,22 +117,26 @@ def render_listing_item(env: jinja2.Environment, listing: Listing, settings: Set
                                                                  root="")
 
 
-def render_index(env: jinja2.Environment, listings: Sequence[Listing], stories: Sequence[Story],
-                 items: Mapping[str, str], settings: Settings) -> bytes:
-    """The home page; `stories` are those of the listings (stories.stories_of), and `items`
-    holds render_listing_item's HTML for each listing's slug. The template gets them joined
-    in order as `entries`, and the listings as `explainers`."""
-    ordered = index_order(listings)
+def home_files(env: jinja2.Environment, listings: Sequence[Listing], stories: Sequence[Story],
+               items: Mapping[str, str], settings: Settings) -> dict[str, bytes]:
+    """Every page of the home page (lists.home_pages); `stories` are those of the listings
+    (stories.stories_of), and `items` holds render_listing_item's HTML for each slug."""
     by_id = {story.id: story for story in stories}
-    groups: dict[str, list[Listing]] = {}
-    for listing in ordered:  # a story where its newest explainer is, its explainers together
-        groups.setdefault(listing.story or f"/{listing.slug}", []).append(listing)
-    shown = [(by_id.get(key), Markup("".join(items[e.slug] for e in members)))
-             for key, members in groups.items()]
+    return {page.path: render_home_page(env, page, by_id, items, settings)
+            for page in home_pages(listings)}
+
+
+def render_home_page(env: jinja2.Environment, page: HomePage, stories: Mapping[str, Story],
+                     items: Mapping[str, str], settings: Settings) -> bytes:
+    """One page of the home page, with the stories of its groups (by id). The template gets
+    each group's entries joined, as `groups`, and the pages before and after it."""
+    shown = [(stories[key] if key else None, Markup("".join(items[e.slug] for e in members)))
+             for key, members in page.groups]
     with template_problems(env):
-        return _render(env, "index.html", settings, root="", explainers=ordered,
-                       groups=shown, lang=settings.language,
-                       canonical=page_url(settings, "index.html"))
+        return _render(env, "index.html", settings, root="", groups=shown, page=page,
+                       newer=home_path(page.number - 1) if page.number > 1 else None,
+                       older=home_path(page.number + 1) if page.number < page.count else None,
+                       lang=settings.language, canonical=page_url(settings, page.path))
 
 
 def story_files(env: jinja2.Environment, stories: Sequence[Story],

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from generator.incremental import Told
 
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 10
+_FORMAT = 11
 _MANIFEST = up_to_date.MANIFEST
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -58,6 +58,9 @@ class Source(NamedTuple):
     # A hash of the versions of what its page was rendered from (incremental.page_inputs):
     # its page is composed again, with its story's context, without rendering it again.
     rendered_from: str
+    # What each file that lists every explainer but the home page shows of this one, hashed,
+    # by kind (lists.listed_versions).
+    listed: dict[str, str]
 
 
 class Made(NamedTuple):
@@ -233,16 +236,16 @@ def _source_row(rows: dict[str, tuple[Source, bytes]], name: str, source: Source
     known = rows.get(name)
     if known is None or known[0] is not source:
         row = (source.seed, source.listing.to_row(), source.item, source.version,
-               source.rendered_from)
+               source.rendered_from, source.listed)
         known = rows[name] = (source, marshal.dumps(row))
     return known[1]
 
 
 def _from_rows(code: str, files: dict, sources: dict, outputs: dict, site: dict,
                out_dir: str) -> Record:
-    rows = {name: (Source(seed, Listing.from_row(listing), item, version, rendered), row)
+    rows = {name: (Source(seed, Listing.from_row(listing), item, version, rendered, listed), row)
             for name, row in sources.items()
-            for seed, listing, item, version, rendered in (marshal.loads(row),)}
+            for seed, listing, item, version, rendered, listed in (marshal.loads(row),)}
     return Record(code, _known_files(files), {name: row[0] for name, row in rows.items()},
                   {path: Made(*made) for path, made in outputs.items()}, _known_files(site),
                   out_dir, rows)

@@ -46,7 +46,14 @@ from generator.cache import (
     save_record,
 )
 from generator.errors import ContentError, Problem
-from generator.lists import HomePage, Shown, home_pages, shown_in_lists
+from generator.lists import (
+    HomePage,
+    home_pages,
+    index_order,
+    listed_versions,
+    shown_in,
+    shown_versions,
+)
 from generator.neighbours import StoryContext, compose, story_contexts
 from generator.pipeline import (
     Built,
@@ -275,9 +282,10 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     versions |= {f"context:{name}": _NO_CONTEXT for name in sources}
     for story in told.values():
         versions |= story.versions
-    shown = shown_in_lists([source.listing for source in sources.values()],
+    shown = shown_versions([source.listing for source in sources.values()],
+                           {source.listing.slug: source.listed for source in sources.values()},
                            [story.story for story in told.values()], settings)
-    versions |= {f"shown:{kind}": _version_of(repr(data)) for kind, data in shown.items()}
+    versions |= {f"shown:{kind}": version for kind, version in shown.items()}
     # Pages whose story changed around them: rendered again (their bytes before composing
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
@@ -498,7 +506,8 @@ def _sources(before: Record, names: list[str], made: list[Page | ContentError],
     problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
     new = {page.file: Source(page.seed, page.listing, page.item,
                              _version_of(repr((page.listing, page.item))),
-                             made_from(rendered_inputs(page.file, page.seed), versions))
+                             made_from(rendered_inputs(page.file, page.seed), versions),
+                             listed_versions(page.listing))
            for page in made if isinstance(page, Page)}
     sources = {name: new.get(name) or before.sources[name] for name in names
                if name in new or name in before.sources}
@@ -552,7 +561,7 @@ def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
 Make = Callable[[Job, Engines], dict[str, bytes]]
 
 
-def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Mapping[str, Shown]
+def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Collection[str]
             ) -> list[tuple[tuple[str, ...], Make]]:
     """The outputs made from several explainers, or from none, in groups, each with the
     inputs it is made from: the home page, the other files that list every explainer (by
@@ -560,11 +569,12 @@ def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Mapping[st
     from its own explainers (`told`: _stories)."""
     items = {source.listing.slug: source.item for source in sources.values()}
     stories = {ident: story.story for ident, story in told.items()}
+    listings = [source.listing for source in sources.values()]
     groups: list[tuple[tuple[str, ...], Make]] = [
         *((home_inputs(page), functools.partial(_home_page, page, stories, items))
-          for page in home_pages([source.listing for source in sources.values()])),
-        *((shown_inputs(kind), functools.partial(_shown_files, data))
-          for kind, data in shown.items()),
+          for page in home_pages(listings)),
+        *((shown_inputs(kind), functools.partial(_shown_files, kind, listings, stories))
+          for kind in shown),
         (FIXED_INPUTS, _fixed_files)]
     for ident, story in told.items():
         names = [explainer.file for explainer in story.explainers]
@@ -581,9 +591,11 @@ def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, st
     return {page.path: render_home_page(engines.templates, page, stories, items, job.settings)}
 
 
-def _shown_files(shown: Shown, job: Job, engines: Engines) -> dict[str, bytes]:
+def _shown_files(kind: str, listings: list[Listing], stories: Mapping[str, Story], job: Job,
+                 engines: Engines) -> dict[str, bytes]:
     from generator.render import shown_files
 
+    shown = shown_in(kind, index_order(listings), list(stories.values()), job.settings)
     return shown_files(engines.templates, job.settings, shown)
 
 

@@ -1,16 +1,19 @@
 """What the files that list explainers show of them: which explainers each page of the home
 page lists, and what the sitemap, the feed, and the corrections page and its feed show. Plain
 data from the explainers' listings and their stories, worked out without Jinja, as the stories
-are (stories.py). What the other files show is everything they are rendered from but the
-settings (render.shown_files renders it), so that its repr is a version of the file
-(incremental.py), rendered again only when it changes.
+are (stories.py): everything those files are rendered from but the settings (render.shown_files
+renders it). Each file's version, for the incremental layer, comes from a hash of what it shows
+of each explainer (listed_versions, kept with the explainer's listing), so that after an edit
+it is made again only when what it shows changed, without working that out over every
+explainer.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from generator.schema import Listing, Settings, page_path
@@ -116,44 +119,85 @@ class Corrections(NamedTuple):
 Shown = Sitemap | Feed | Corrections
 
 
+def shown_kinds(settings: Settings) -> tuple[str, ...]:
+    """The files that list every explainer but the home page, by kind; the sitemap and the
+    feed need absolute addresses, so only with a base URL."""
+    return ("corrections", "sitemap", "feed") if settings.base_url else ("corrections",)
+
+
 def shown_in_lists(listings: Sequence[Listing], stories: Sequence[Story],
                    settings: Settings) -> dict[str, Shown]:
-    """What each of those files shows, by its kind; the sitemap and the feed need absolute
-    addresses, so only with a base URL. `stories` are the listings' (stories.stories_of)."""
+    """What each of those files shows, by its kind. `stories` are the listings'
+    (stories.stories_of)."""
     ordered = index_order(listings)
-    shown: dict[str, Shown] = {"corrections": Corrections(correction_entries(ordered))}
+    return {kind: shown_in(kind, ordered, stories, settings) for kind in shown_kinds(settings)}
+
+
+def shown_in(kind: str, ordered: Sequence[Listing], stories: Sequence[Story],
+             settings: Settings) -> Shown:
+    """What the file of one kind shows; `ordered` is in index_order."""
+    if kind == "sitemap":
+        return Sitemap(((page_url(settings, "index.html"), ""),
+                        (page_url(settings, "corrections/index.html"), ""),
+                        *((page_url(settings, f"stories/{story.id}/index.html"),
+                           story.last_change.isoformat()) for story in stories),
+                        *((page_url(settings, path), day)
+                          for path, day in map(_mapped, ordered))))
+    if kind == "feed":
+        newest = max((e.updated or e.published for e in ordered), default=None)
+        return Feed(newest.isoformat() if newest else "", tuple(
+            (fed, page_url(settings, path)) for fed, path in map(_fed, ordered[:FEED_ENTRIES])))
+    entries = [entry for listing in ordered for entry in _corrections_of(listing)]
+    return Corrections(tuple(sorted(entries, key=operator.attrgetter("date"), reverse=True)))
+
+
+# What each file shows of one explainer. shown_in makes the files' data from these, and
+# listed_versions hashes them, so that the two cannot disagree.
+
+def _mapped(listing: Listing) -> tuple[str, str]:
+    """The sitemap's entry: the page's path and the day it last changed."""
+    return page_path(listing), (listing.updated or listing.published).isoformat()
+
+
+def _fed(listing: Listing) -> tuple[Fed, str]:
+    """The feed's entry, with the page's path."""
+    return Fed(listing.title, listing.summary, listing.published, listing.updated), \
+        page_path(listing)
+
+
+def _corrections_of(listing: Listing) -> tuple[CorrectionEntry, ...]:
+    """The corrections page's entries, the explainer's newest first."""
+    corrected = Corrected(listing.slug, listing.title)
+    return tuple(CorrectionEntry(corrected, number, day, kind, text) for number, (day, kind, text)
+                 in reversed(list(enumerate(listing.corrections, 1))))
+
+
+def listed_versions(listing: Listing) -> dict[str, str]:
+    """A hash of what each file of shown_kinds shows of one explainer, by kind: what
+    shown_versions makes the files' versions from, with no need to work out what they show."""
+    return {"sitemap": _hash(_mapped(listing)), "feed": _hash(_fed(listing)),
+            "corrections": _hash(_corrections_of(listing))}
+
+
+def shown_versions(listings: Sequence[Listing], listed: Mapping[str, Mapping[str, str]],
+                   stories: Sequence[Story], settings: Settings) -> dict[str, str]:
+    """The version of what each file of shown_kinds shows: a hash that changes whenever
+    shown_in's data does (the settings aside: what is made from this is made from them too),
+    from each explainer's listed_versions by slug (`listed`), in the order shown_in takes them
+    (and so with it, what sorts them)."""
+    ordered = index_order(listings)
+
+    def joined(kind: str, shown: Sequence[Listing]) -> str:
+        return "".join(listed[listing.slug][kind] for listing in shown)
+
+    versions = {"corrections": _hash(joined("corrections", [e for e in ordered if e.corrections]))}
     if settings.base_url:
-        shown["sitemap"] = Sitemap(sitemap_entries(ordered, stories, settings))
-        shown["feed"] = Feed(*feed_entries(ordered, settings))
-    return shown
+        newest = max((e.updated or e.published for e in ordered), default=None)
+        versions["sitemap"] = _hash(([(story.id, story.last_change) for story in stories],
+                                     joined("sitemap", ordered)))
+        versions["feed"] = _hash((newest, joined("feed", ordered[:FEED_ENTRIES])))
+    return {kind: versions[kind] for kind in shown_kinds(settings)}
 
 
-def correction_entries(ordered: Sequence[Listing]) -> tuple[CorrectionEntry, ...]:
-    """Every explainer's corrections, newest first; `ordered` is in index_order."""
-    entries = [CorrectionEntry(Corrected(listing.slug, listing.title), number, day, kind, text)
-               for listing in ordered
-               for number, (day, kind, text) in reversed(list(enumerate(listing.corrections,
-                                                                        1)))]
-    return tuple(sorted(entries, key=operator.attrgetter("date"), reverse=True))
-
-
-def sitemap_entries(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings
-                    ) -> tuple[tuple[str | None, str], ...]:
-    """Every page; `ordered` is in index_order."""
-    # Plain strings, formatted here: the sitemap's loop runs once per explainer.
-    return ((page_url(settings, "index.html"), ""),
-            (page_url(settings, "corrections/index.html"), ""),
-            *((page_url(settings, f"stories/{story.id}/index.html"),
-               story.last_change.isoformat()) for story in stories),
-            *((page_url(settings, page_path(e)), (e.updated or e.published).isoformat())
-              for e in ordered))
-
-
-def feed_entries(ordered: Sequence[Listing], settings: Settings
-                 ) -> tuple[str, tuple[tuple[Fed, str | None], ...]]:
-    """The day the newest explainer last changed, and the newest FEED_ENTRIES; `ordered` is
-    in index_order."""
-    newest = max((e.updated or e.published for e in ordered), default=None)
-    return newest.isoformat() if newest else "", tuple(
-        (Fed(e.title, e.summary, e.published, e.updated), page_url(settings, page_path(e)))
-        for e in ordered[:FEED_ENTRIES])
+def _hash(data: object) -> str:
+    return hashlib.sha256(repr(data).encode()).hexdigest()

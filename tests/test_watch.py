@@ -300,6 +300,9 @@ def test_build_watch_from_the_command_line_rebuilds_on_save_and_stops_on_ctrl_c(
         assert saved.startswith(f"content/{FIRST_STORY}.md: ")
         assert "1 page rendered" in saved
         assert "Saved" in page_html(project)
+        # Once saves stop, the search index follows: said as the expected step it is.
+        checked = _until(lines, "Checked everything once the saves stopped")
+        assert "0 pages rendered" in checked and "unseen" not in checked
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)

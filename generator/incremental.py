@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 import hashlib
 import os
 import stat
@@ -709,15 +708,6 @@ class _Outputs(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.shas)
-
-
-def collect_dropped() -> None:
-    """For a long-running process, after each build: collect what the build dropped (an old
-    set of templates, say), then move what is kept out of the collector's way, so that a full
-    collection does not pause the next build over every object of a large site."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 # ------------------------------------------------------------------- the site in memory

@@ -25,7 +25,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from generator.errors import Problem, counted, printable
-from generator.incremental import SiteInMemory, collect_dropped
+from generator.incremental import SiteInMemory
 from generator.project import Project
 
 LOOPBACK = "127.0.0.1"
@@ -208,13 +208,7 @@ class PreviewServer:
 
     def apply(self, changed: Iterable[Path] | None) -> None:
         """Refresh the site after a change, report, and reload the browser if anything shows
-        differently; then, the browser told, collect what the refresh dropped."""
-        try:
-            self._refresh(changed)
-        finally:
-            collect_dropped()
-
-    def _refresh(self, changed: Iterable[Path] | None) -> None:
+        differently."""
         before = self.site.problems
         start = time.perf_counter()
         result = self.site.refresh(list(changed) if changed is not None else None)

@@ -21,7 +21,7 @@ from pathlib import Path
 import watchfiles
 
 from generator.errors import ContentError, Problem
-from generator.incremental import Memory, collect_dropped, rebuild, save_unsaved
+from generator.incremental import Memory, rebuild, save_unsaved
 from generator.pipeline import Built, require_content_folder
 from generator.project import Project
 from generator.write import UnsafeOutputError
@@ -75,7 +75,6 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
                 # Nothing was written: keep what is known, with the saves still to look at, and
                 # wait for the next save rather than report the same problems again.
                 memory, checked = memory.after_failure(look) if memory else None, True
-            collect_dropped()
             report(rebuild_)
     finally:
         if memory is not None:  # a save's build left the manifest to the full check

@@ -731,6 +731,7 @@ class SiteInMemory:
         self.problems: list[Problem] = []
         self._memory: Memory | None = None
         self._stored = Stored()
+        self._shas: dict[str, str] = {}  # of self.files
 
     def refresh(self, changed: Collection[Path] | None = None) -> Refresh:
         """Bring the site up to date after `changed` files were saved (None: look at
@@ -748,9 +749,11 @@ class SiteInMemory:
             return Refresh(frozenset(), ())
         self._stored.keep((change.shas[path], data) for path, data in change.made.items())
         self._stored.keep_only(set(change.shas.values()))
-        files = {path: self._stored.read(sha) for path, sha in change.shas.items()}
-        differ = {path for path in files.keys() | self.files.keys()
-                  if files.get(path) != self.files.get(path)}
-        self.files, self.problems = files, []
+        # By their hashes: comparing bytes would read every file of the site on every save.
+        before = self._shas
+        differ = {path for path in change.shas.keys() | before.keys()
+                  if change.shas.get(path) != before.get(path)}
+        self.files = {path: self._stored.read(sha) for path, sha in change.shas.items()}
+        self._shas, self.problems = change.shas, []
         self._memory = Memory(change.record, None, change.engines)
         return Refresh(frozenset(differ), change.loaded)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import html
 import mimetypes
 import threading
@@ -213,6 +214,10 @@ class PreviewServer:
         start = time.perf_counter()
         result = self.site.refresh(list(changed) if changed is not None else None)
         self.last_refresh_ms = (time.perf_counter() - start) * 1000
+        if changed is None:
+            # The first build leaves the collector a large heap: collected now, not in the
+            # middle of the first saves.
+            gc.collect()
         what = printable(", ".join(result.reloaded[:3])) or "templates"
         if self.site.problems:
             if self.site.problems != before:

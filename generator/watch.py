@@ -12,6 +12,7 @@ it stops).
 from __future__ import annotations
 
 import enum
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -75,6 +76,10 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
                 # Nothing was written: keep what is known, with the saves still to look at, and
                 # wait for the next save rather than report the same problems again.
                 memory, checked = memory.after_failure(look) if memory else None, True
+            if cause is Cause.START:
+                # The first build leaves the collector a large heap: collected now, not in
+                # the middle of the first saves.
+                gc.collect()
             report(rebuild_)
     finally:
         if memory is not None:  # a save's build left the manifest to the full check

@@ -32,7 +32,7 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from bench.synthetic import make_project
-from generator.incremental import SiteInMemory
+from generator.incremental import PreviewSite
 from generator.project import Project
 from generator.serve import PreviewServer
 
@@ -158,7 +158,7 @@ def main() -> None:
     try:
         project = Project.at(root)
         start = time.perf_counter()
-        SiteInMemory(project).refresh()
+        PreviewSite(project).refresh()
         full_ms = (time.perf_counter() - start) * 1000
 
         server = PreviewServer(project, port=0, log=lambda _: None)

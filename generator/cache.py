@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,11 +263,9 @@ def _known_files(rows: dict) -> dict[str, KnownFile]:
 
 @dataclass
 class Stored:
-    """Outputs' bytes by their SHA-256: files in the cache, or kept in memory (`explainer
-    serve`, with no folder)."""
+    """Outputs' bytes by their SHA-256, as files in a folder: the cache's, or the preview's."""
 
-    folder: Path | None = None
-    in_memory: dict[str, bytes] = field(default_factory=dict)
+    folder: Path
     _names: set[str] | None = None
 
     @classmethod
@@ -274,11 +273,10 @@ class Stored:
         return cls(project.root / FOLDER / "files")
 
     def __contains__(self, sha: str) -> bool:
-        return sha in (self.in_memory if self.folder is None else self._listed())
+        return sha in self._listed()
 
     def _listed(self) -> set[str]:
         if self._names is None:
-            assert self.folder is not None
             try:
                 self._names = set(os.listdir(self.folder))
             except OSError:
@@ -286,17 +284,12 @@ class Stored:
         return self._names
 
     def read(self, sha: str) -> bytes:
-        if self.folder is None:
-            return self.in_memory[sha]
         return (self.folder / sha).read_bytes()
 
     def keep(self, made: Iterable[tuple[str, bytes]]) -> None:
         """Keep these (sha, bytes) that are not kept yet."""
         for sha, data in made:
             if sha in self:
-                continue
-            if self.folder is None:
-                self.in_memory[sha] = data
                 continue
             _make_folder(self.folder.parent)
             self.folder.mkdir(exist_ok=True)
@@ -305,9 +298,6 @@ class Stored:
 
     def keep_only(self, shas: set[str]) -> None:
         """Drop what no output of the last build is."""
-        if self.folder is None:
-            self.in_memory = {sha: data for sha, data in self.in_memory.items() if sha in shas}
-            return
         names = self._listed()
         for sha in [name for name in names if name not in shas]:
             with contextlib.suppress(FileNotFoundError):
@@ -316,6 +306,17 @@ class Stored:
         for stale in self.folder.parent.glob("jinja*"):  # of another Jinja version
             if stale.name != _jinja_folder():
                 shutil.rmtree(stale, ignore_errors=True)
+
+
+def preview_folder(project: Project) -> tempfile.TemporaryDirectory[str]:
+    """A folder for the preview's files, deleted with it: in the cache, on the project's disk
+    (a system's temporary folder is often in memory), or the system's where the cache cannot
+    be made."""
+    try:
+        _make_folder(project.root / FOLDER)
+        return tempfile.TemporaryDirectory(prefix="preview-", dir=project.root / FOLDER)
+    except OSError:
+        return tempfile.TemporaryDirectory(prefix="explainer-preview-")
 
 
 def _make_folder(folder: Path) -> None:

@@ -40,6 +40,7 @@ from generator.cache import (
     bytecode_folder,
     code_fingerprint,
     manifest_id,
+    preview_folder,
     read_by_every_build,
     read_record,
     save_record,
@@ -141,7 +142,8 @@ class Memory:
 @dataclass(frozen=True)
 class Update:
     """What one update found: the new record (the site as before), the outputs made again
-    with their bytes, and every output's SHA-256."""
+    with their bytes (but the explainers' pages and cards, which are in the job's store as
+    they are made), and every output's SHA-256."""
 
     record: Record
     made: dict[str, bytes]
@@ -156,8 +158,10 @@ class Job:
 
     project: Project
     settings: Settings
+    # Where the pages and cards are kept as they are made, by the process that makes them:
+    # a build of thousands holds none of their bytes in memory.
+    stored: Stored
     bytecode: Path | None = None  # where Jinja keeps compiled templates, if anywhere
-    stored: Stored | None = None  # where made pages are kept as they are made, if on disk
     jobs: int = 0
     progress: parallel.Progress | None = None
 
@@ -185,7 +189,7 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     only = ["/"] if site_as_left and look is not None else None
     untouched = is_untouched(project.out_dir, previous, only)
     stored = Stored.in_cache(project)
-    job = Job(project, settings, bytecode_folder(project), Stored(stored.folder), jobs,
+    job = Job(project, settings, Stored(stored.folder), bytecode_folder(project), jobs,
               progress)
     change = update(job, before, look, memory.engines if memory else None,
                     lambda sha: untouched or sha in stored)
@@ -294,8 +298,9 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     if again:
         engines = _engines_for(code, engines, job)
         made += _render_pages(job, again, engines)
-    outputs, output_bytes = _page_outputs(before, sources, made, versions,
-                                          functools.partial(_compose, engines, contexts))
+    outputs = _page_outputs(before, sources, made, versions,
+                            functools.partial(_composed, engines, contexts, job.stored))
+    output_bytes: dict[str, bytes] = {}
     for inputs, make in _groups(sources, told, shown):
         digest = made_from(inputs, versions)
         kept = _kept(made_before, digest, have)
@@ -368,14 +373,18 @@ def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | Non
         job.progress, here=engines[1] if engines else None)
 
 
-def _compose(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
-             page: Page) -> bytes:
-    """A page rendered now, with what it shows of its story (neighbours.compose)."""
+def _composed(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
+              stored: Stored, page: Page) -> str:
+    """The SHA-256 of a page rendered now, with what it shows of its story
+    (neighbours.compose), kept in the store."""
     context = contexts.get(page.file)
     if context is None:  # in no story: rendered without slots
-        return page.html
+        return page.sha
     assert engines is not None  # a page was rendered, so engines were made
-    return compose(engines[1].templates, page.html, context)
+    html = compose(engines[1].templates, stored.read(page.sha), context)
+    sha = _sha(html)
+    stored.keep([(sha, html)])
+    return sha
 
 
 def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes],
@@ -435,14 +444,15 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
                                shas={path: outputs[path].sha for path in sorted(outputs)})
 
 
-def _make_and_keep(stored: Stored | None, project: Project, settings: Settings,
-                   engines: Engines, path: Path) -> Page | ContentError:
-    """make_page, with the page kept in the cache's folder by the process that made it (so
-    that, in a cold build, the workers keep the pages as they go)."""
+def _make_and_keep(stored: Stored, project: Project, settings: Settings, engines: Engines,
+                   path: Path) -> Page | ContentError:
+    """make_page, with the page and its card kept in the store by the process that made it,
+    and handed back without their bytes (a page in a story is read back to be composed with
+    it, neighbours.py; rebuild drops what is no output once the site is written)."""
     page = make_page(project, settings, engines, path)
-    # A page in a story is kept once composed with its story (neighbours.py), not before.
-    if stored is not None and isinstance(page, Page) and page.listing.story is None:
+    if isinstance(page, Page):
         stored.keep([(page.sha, page.html), *([(page.card_sha, page.card)] if page.card else [])])
+        page = dataclasses.replace(page, html=b"", card=None)
     return page
 
 
@@ -517,27 +527,25 @@ def _sources(before: Record, names: list[str], made: list[Page | ContentError],
 
 
 def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | ContentError],
-                  versions: Mapping[str, str], compose_page: Callable[[Page], bytes]
-                  ) -> tuple[dict[str, Made], dict[str, bytes]]:
-    """Each explainer's page (and share card), as made now or as before, and the bytes of
-    those made now."""
+                  versions: Mapping[str, str], composed: Callable[[Page], str]
+                  ) -> dict[str, Made]:
+    """Each explainer's page (and share card), as made now (composed: its SHA-256, kept in
+    the store) or as before."""
     pages = {page.file: page for page in made if isinstance(page, Page)}
-    outputs, output_bytes = {}, {}
+    outputs = {}
     for name, source in sources.items():
         path, card = page_path(source.listing), card_path(source.listing)
         if name in pages:
             page = pages[name]
-            html = compose_page(page)
-            output_bytes[path] = html
-            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions), _sha(html))
-            if page.card:
-                output_bytes[card] = page.card
+            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
+                                 composed(page))
+            if page.card_sha:
                 outputs[card] = Made(source.rendered_from, page.card_sha)
         else:
             outputs[path] = before.outputs[path]
             if card in before.outputs:
                 outputs[card] = before.outputs[card]
-    return outputs, output_bytes
+    return outputs
 
 
 def _by_inputs(before: Record) -> dict[str, dict[str, Made]]:
@@ -710,50 +718,56 @@ class _Outputs(Mapping[str, bytes]):
         return len(self.shas)
 
 
-# ------------------------------------------------------------------- the site in memory
+# ------------------------------------------------------------------- the preview's site
 
 @dataclass(frozen=True)
 class Refresh:
-    """What one refresh of the site in memory did: the site paths whose bytes changed, and
+    """What one refresh of the preview's site did: the site paths whose bytes changed, and
     the content files loaded again."""
 
     changed: frozenset[str]
     reloaded: tuple[str, ...]
 
 
-class SiteInMemory:
-    """The site kept in memory for the live preview, brought up to date by the same update
-    as `build`, with its outputs kept in memory rather than written."""
+class PreviewSite:
+    """The site as the live preview serves it, brought up to date by the same update as
+    `build`, its files kept by their hashes in a folder of its own (cache.preview_folder,
+    deleted with it) rather than written to the output folder: memory holds what a save
+    needs, not the pages of the whole site."""
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.files: dict[str, bytes] = {}
         self.problems: list[Problem] = []
         self._memory: Memory | None = None
-        self._stored = Stored()
-        self._shas: dict[str, str] = {}  # of self.files
+        self._folder = preview_folder(project)
+        self._site = _Outputs({}, {}, Stored(Path(self._folder.name) / "files"), None)
+
+    @property
+    def files(self) -> Mapping[str, bytes]:
+        """Every file of the site by its path, read when asked for."""
+        return self._site
 
     def refresh(self, changed: Collection[Path] | None = None) -> Refresh:
         """Bring the site up to date after `changed` files were saved (None: look at
         everything)."""
         memory = self._memory
         look = _to_look_at(memory, changed)
+        folder = self._site.stored.folder
         try:
-            job = Job(self.project, load_settings(self.project))
+            job = Job(self.project, load_settings(self.project), Stored(folder))
             change = update(job, memory.record if memory else Record(), look,
-                            memory.engines if memory else None, self._stored.__contains__)
+                            memory.engines if memory else None, self._site.stored.__contains__)
         except ContentError as err:
             self.problems = err.problems
             if memory is not None:
                 self._memory = memory.after_failure(changed)
             return Refresh(frozenset(), ())
-        self._stored.keep((change.shas[path], data) for path, data in change.made.items())
-        self._stored.keep_only(set(change.shas.values()))
-        # By their hashes: comparing bytes would read every file of the site on every save.
-        before = self._shas
+        stored = Stored(folder)  # as the pages made were kept, by whichever process
+        stored.keep((change.shas[path], data) for path, data in change.made.items())
+        stored.keep_only(set(change.shas.values()))
+        before = self._site.shas
         differ = {path for path in change.shas.keys() | before.keys()
                   if change.shas.get(path) != before.get(path)}
-        self.files = {path: self._stored.read(sha) for path, sha in change.shas.items()}
-        self._shas, self.problems = change.shas, []
+        self._site, self.problems = _Outputs({}, change.shas, stored, None), []
         self._memory = Memory(change.record, None, change.engines)
         return Refresh(frozenset(differ), change.loaded)

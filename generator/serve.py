@@ -1,9 +1,11 @@
 """`explainer serve`: a live preview that rebuilds on save and reloads the open browser tab.
 
-Sits on the incremental layer, as `build` does, with the site kept in memory (SiteInMemory):
-the deployable `site/` is never touched, the livereload script is injected into served pages
-only, and only paths of the built site are ever served: nothing from disk, so no traversal and
-no symlinks to follow. The reload socket accepts connections from the preview's own pages only.
+Sits on the incremental layer, as `build` does, with the site's files kept by their hashes in
+a temporary folder of its own (PreviewSite): the deployable `site/` is never touched, the
+livereload script is injected into served pages only, and only paths of the built site are
+ever served, each read by its hash: no path from a request reaches the disk, so no traversal
+and no symlinks to follow. The reload socket accepts connections from the preview's own pages
+only.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from generator.errors import Problem, counted, printable
-from generator.incremental import SiteInMemory
+from generator.incremental import PreviewSite
 from generator.project import Project
 
 LOOPBACK = "127.0.0.1"
@@ -97,7 +99,7 @@ class ReloadSocket(LiveReloadHandler):
 class SiteHandler(web.RequestHandler):
     """Serves the in-memory site, or the current problems in place of any page."""
 
-    def initialize(self, site: SiteInMemory) -> None:
+    def initialize(self, site: PreviewSite) -> None:
         self.site = site
 
     def get(self, path: str) -> None:
@@ -149,7 +151,7 @@ def _message_page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def make_app(site: SiteInMemory, hub: ReloadHub) -> web.Application:
+def make_app(site: PreviewSite, hub: ReloadHub) -> web.Application:
     return web.Application([
         (r"/livereload", ReloadSocket, {"hub": hub}),
         (r"/livereload\.js", LiveReloadJSHandler),
@@ -158,12 +160,12 @@ def make_app(site: SiteInMemory, hub: ReloadHub) -> web.Application:
 
 
 class PreviewServer:
-    """One preview: the site in memory, an HTTP server, a file watcher and the reload hub."""
+    """One preview: the site (PreviewSite), an HTTP server, a file watcher and the reload hub."""
 
     def __init__(self, project: Project, host: str = LOOPBACK, port: int = 8000,
                  log: Callable[[str], None] = print) -> None:
         self.project = project
-        self.site = SiteInMemory(project)
+        self.site = PreviewSite(project)
         self.hub = ReloadHub()
         self.log = log
         self.last_refresh_ms = 0.0

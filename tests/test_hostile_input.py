@@ -212,13 +212,13 @@ def test_right_to_left_marks_and_joiners_the_article_holds_are_accepted(small_pr
 
 
 def test_the_preview_reports_a_looping_link_too(small_project):
-    from generator.incremental import SiteInMemory
+    from generator.incremental import PreviewSite
     from generator.project import Project
 
     loop = [
         "content/loop.md: file: is a symbolic link that leads back to itself; put the file "
         "itself here"]
-    site = SiteInMemory(Project.at(small_project))
+    site = PreviewSite(Project.at(small_project))
     site.refresh()
     assert site.problems == []
     os.symlink("loop.md", small_project / "content" / "loop.md")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import hashlib
 import http.client
 import json
 import re
@@ -247,3 +248,22 @@ def test_templates_saved_again_and_again_leave_no_old_templates_in_memory(projec
     assert len(made) >= 4
     gc.collect()  # a set of templates is a cycle: the collector's to free, unless frozen
     assert sum(ref() is not None for ref in made) == 1, "only the templates in use are kept"
+
+
+def test_the_preview_keeps_its_files_on_disk_in_a_folder_it_removes(project):
+    # The pages of a large site would not fit in memory: the preview keeps them by their
+    # hashes in a folder of the cache's, never in site/, and it goes with the preview.
+    from generator import pipeline
+    from generator.incremental import PreviewSite
+
+    preview = PreviewSite(project)
+    preview.refresh()
+    (folder,) = (project.root / ".explainer-cache").glob("preview-*")
+    kept = {path.name for path in folder.rglob("*") if path.is_file()}
+    built = pipeline.build(project)  # the deployable site, as a cold build makes it
+    page = (built.out_dir / FIRST_STORY / "index.html").read_bytes()
+    assert preview.files[f"{FIRST_STORY}/index.html"] == page
+    assert hashlib.sha256(page).hexdigest() in kept
+    del preview
+    gc.collect()
+    assert not folder.exists()

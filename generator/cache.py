@@ -296,6 +296,10 @@ class Stored:
             _atomic_write(self.folder / sha, data)
             self._listed().add(sha)
 
+    def kept_elsewhere(self, shas: Iterable[str]) -> None:
+        """Note what other processes (workers) kept in the folder."""
+        self._listed().update(shas)
+
     def keep_only(self, shas: set[str]) -> None:
         """Drop what no output of the last build is."""
         names = self._listed()

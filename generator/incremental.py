@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import os
 import stat
@@ -189,11 +190,9 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     only = ["/"] if site_as_left and look is not None else None
     untouched = is_untouched(project.out_dir, previous, only)
     stored = Stored.in_cache(project)
-    job = Job(project, settings, Stored(stored.folder), bytecode_folder(project), jobs,
-              progress)
+    job = Job(project, settings, stored, bytecode_folder(project), jobs, progress)
     change = update(job, before, look, memory.engines if memory else None,
                     lambda sha: untouched or sha in stored)
-    stored = Stored(stored.folder)  # as the pages made were kept, by whichever process
     site = project.out_dir if untouched else None
     have = lambda sha: untouched or sha in stored  # noqa: E731
     change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
@@ -366,11 +365,14 @@ def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | Non
     """Each content file of `names` loaded, validated and rendered (pipeline.make_page), in
     worker processes when there are many."""
     project = job.project
-    return parallel.map_files(
+    made = parallel.map_files(
         functools.partial(_make_and_keep, job.stored, project, job.settings),
         [project.root / name for name in names],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
         job.progress, here=engines[1] if engines else None)
+    job.stored.kept_elsewhere(sha for page in made if isinstance(page, Page)
+                              for sha in (page.sha, page.card_sha) if sha)
+    return made
 
 
 def _composed(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
@@ -718,15 +720,27 @@ class _Outputs(Mapping[str, bytes]):
         return len(self.shas)
 
 
+def set_aside_from_collections() -> None:
+    """For a long-running process, after a build that made its engines (its first, or one
+    after the code or a template changed): collect what the build dropped (the engines
+    before), then move what is kept out of the collector's way, so that the collections a
+    save sets off pass over what it made, not over every object of a large site. Only after
+    such a build: what is set aside is never collected in a cycle (engines are cycles)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 # ------------------------------------------------------------------- the preview's site
 
 @dataclass(frozen=True)
 class Refresh:
-    """What one refresh of the preview's site did: the site paths whose bytes changed, and
-    the content files loaded again."""
+    """What one refresh of the preview's site did: the site paths whose bytes changed, the
+    content files loaded again, and whether it made its engines (set_aside_from_collections)."""
 
     changed: frozenset[str]
     reloaded: tuple[str, ...]
+    new_engines: bool = False
 
 
 class PreviewSite:
@@ -752,17 +766,16 @@ class PreviewSite:
         everything)."""
         memory = self._memory
         look = _to_look_at(memory, changed)
-        folder = self._site.stored.folder
+        stored = self._site.stored
         try:
-            job = Job(self.project, load_settings(self.project), Stored(folder))
+            job = Job(self.project, load_settings(self.project), stored)
             change = update(job, memory.record if memory else Record(), look,
-                            memory.engines if memory else None, self._site.stored.__contains__)
+                            memory.engines if memory else None, stored.__contains__)
         except ContentError as err:
             self.problems = err.problems
             if memory is not None:
                 self._memory = memory.after_failure(changed)
             return Refresh(frozenset(), ())
-        stored = Stored(folder)  # as the pages made were kept, by whichever process
         stored.keep((change.shas[path], data) for path, data in change.made.items())
         stored.keep_only(set(change.shas.values()))
         before = self._site.shas
@@ -770,4 +783,5 @@ class PreviewSite:
                   if change.shas.get(path) != before.get(path)}
         self._site, self.problems = _Outputs({}, change.shas, stored, None), []
         self._memory = Memory(change.record, None, change.engines)
-        return Refresh(frozenset(differ), change.loaded)
+        return Refresh(frozenset(differ), change.loaded,
+                       change.engines is not (memory.engines if memory else None))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import gc
 import html
 import mimetypes
 import threading
@@ -28,7 +27,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from generator.errors import Problem, counted, printable
-from generator.incremental import PreviewSite
+from generator.incremental import PreviewSite, set_aside_from_collections
 from generator.project import Project
 
 LOOPBACK = "127.0.0.1"
@@ -216,10 +215,8 @@ class PreviewServer:
         start = time.perf_counter()
         result = self.site.refresh(list(changed) if changed is not None else None)
         self.last_refresh_ms = (time.perf_counter() - start) * 1000
-        if changed is None:
-            # The first build leaves the collector a large heap: collected now, not in the
-            # middle of the first saves.
-            gc.collect()
+        if result.new_engines:
+            set_aside_from_collections()
         what = printable(", ".join(result.reloaded[:3])) or "templates"
         if self.site.problems:
             if self.site.problems != before:

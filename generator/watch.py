@@ -12,7 +12,6 @@ it stops).
 from __future__ import annotations
 
 import enum
-import gc
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from pathlib import Path
 import watchfiles
 
 from generator.errors import ContentError, Problem
-from generator.incremental import Memory, rebuild, save_unsaved
+from generator.incremental import Memory, rebuild, save_unsaved, set_aside_from_collections
 from generator.pipeline import Built, require_content_folder
 from generator.project import Project
 from generator.write import UnsafeOutputError
@@ -68,18 +67,17 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
                 continue
             started = True
             look = saved if cause is Cause.SAVE else None
+            engines = memory.engines if memory else None
             rebuild_, after = _build_once(project, base_url, jobs, memory, look, cause,
                                           _shown(project, saved))
+            if after is not None and after.engines is not engines:
+                set_aside_from_collections()
             if after is not None:
                 memory, checked = after, cause is not Cause.SAVE
             else:
                 # Nothing was written: keep what is known, with the saves still to look at, and
                 # wait for the next save rather than report the same problems again.
                 memory, checked = memory.after_failure(look) if memory else None, True
-            if cause is Cause.START:
-                # The first build leaves the collector a large heap: collected now, not in
-                # the middle of the first saves.
-                gc.collect()
             report(rebuild_)
     finally:
         if memory is not None:  # a save's build left the manifest to the full check

@@ -267,3 +267,22 @@ def test_the_preview_keeps_its_files_on_disk_in_a_folder_it_removes(project):
     del preview
     gc.collect()
     assert not folder.exists()
+
+
+def test_the_preview_s_folder_holds_exactly_the_site_s_files_after_every_refresh(tmp_path):
+    # Enough explainers, in one story, for worker processes to render them and for every
+    # page to be composed with its story: what the workers keep before composing goes.
+    from generator.incremental import PreviewSite
+    from tests.test_home_pages import desk
+
+    project = desk(tmp_path / "desk", 30, {n: "truce-talks" for n in range(30)})
+    preview = PreviewSite(project)
+    for saved in (None, [project.templates_dir / "partials" / "summary.html"]):
+        if saved:
+            saved[0].write_text(saved[0].read_text(encoding="utf-8") + "\n{# saved #}\n",
+                                encoding="utf-8")
+        preview.refresh(saved)
+        assert not preview.problems and len(preview.files) > 30
+        (folder,) = (project.root / ".explainer-cache").glob("preview-*/files")
+        shas = {hashlib.sha256(preview.files[path]).hexdigest() for path in preview.files}
+        assert {path.name for path in folder.iterdir()} == shas

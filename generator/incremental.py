@@ -78,8 +78,17 @@ Has = Callable[[str], bool]
 
 
 def rendered_inputs(file: str, seed: str) -> tuple[str, ...]:
-    """What an explainer's page is rendered from, and its share card made from."""
+    """What an explainer's page is rendered from."""
     return ("page", *SHARED, file, f"seeds/{seed}")
+
+
+def card_made_from(file: str, listing: Listing, shared: Mapping[str, str]) -> str:
+    """The made_from of an explainer's share card: what it shows of it
+    (share_card.shown_on_card), with `shared`, the versions of SHARED."""
+    from generator.share_card import shown_on_card
+
+    return made_from(("card", *SHARED, f"card:{file}"),
+                     {**shared, f"card:{file}": _version_of(repr(shown_on_card(listing)))})
 
 
 def page_inputs(file: str, seed: str) -> tuple[str, ...]:
@@ -272,7 +281,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     differing = _differing(before, versions)
     todo = [name for name in names if _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
-    made = _render_pages(job, todo, engines)
+    made = _render_pages(job, todo, engines, _Cards.before(before, todo, versions, have))
     sources = _sources(before, names, made, versions)
     if not todo and not before.versions and sources.keys() == before.sources.keys() and all(
             have(made.sha) for made in before.outputs.values()):
@@ -296,7 +305,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
              and _stale_composition(before, name, sources[name], versions, differing)]
     if again:
         engines = _engines_for(code, engines, job)
-        made += _render_pages(job, again, engines)
+        made += _render_pages(job, again, engines, _Cards.before(before, again, versions, have))
     outputs = _page_outputs(before, sources, made, versions,
                             functools.partial(_composed, engines, contexts, job.stored))
     output_bytes: dict[str, bytes] = {}
@@ -360,13 +369,29 @@ def _stories(known: Mapping[str, Told], listings: list[Listing]) -> dict[str, To
     return told
 
 
-def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None
-                  ) -> list[Page | ContentError]:
+class _Cards(NamedTuple):
+    """The share cards of the pages about to be rendered, as made before (by content file),
+    and the versions of SHARED now: a card whose made_from is the same is not drawn again."""
+
+    shared: dict[str, str]
+    made: dict[str, Made]
+
+    @classmethod
+    def before(cls, record: Record, names: list[str], versions: Mapping[str, str],
+               have: Has) -> _Cards:
+        cards = {name: record.outputs.get(card_path(record.sources[name].listing))
+                 for name in names if name in record.sources}
+        return cls({name: versions[name] for name in SHARED},
+                   {name: made for name, made in cards.items() if made and have(made.sha)})
+
+
+def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None,
+                  cards: _Cards) -> list[Page | ContentError]:
     """Each content file of `names` loaded, validated and rendered (pipeline.make_page), in
     worker processes when there are many."""
     project = job.project
     made = parallel.map_files(
-        functools.partial(_make_and_keep, job.stored, project, job.settings),
+        functools.partial(_make_and_keep, job.stored, cards, project, job.settings),
         [project.root / name for name in names],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
         job.progress, here=engines[1] if engines else None)
@@ -446,16 +471,29 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
                                shas={path: outputs[path].sha for path in sorted(outputs)})
 
 
-def _make_and_keep(stored: Stored, project: Project, settings: Settings, engines: Engines,
-                   path: Path) -> Page | ContentError:
+def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Settings,
+                   engines: Engines, path: Path) -> Page | ContentError:
     """make_page, with the page and its card kept in the store by the process that made it,
     and handed back without their bytes (a page in a story is read back to be composed with
-    it, neighbours.py; rebuild drops what is no output once the site is written)."""
-    page = make_page(project, settings, engines, path)
-    if isinstance(page, Page):
-        stored.keep([(page.sha, page.html), *([(page.card_sha, page.card)] if page.card else [])])
-        page = dataclasses.replace(page, html=b"", card=None)
-    return page
+    it, neighbours.py; rebuild drops what is no output once the site is written). A card is
+    drawn again only when what it is made from changed (`cards`: as before)."""
+    page = make_page(project, settings, engines, path, card=False)
+    if not isinstance(page, Page):
+        return page
+    stored.keep([(page.sha, page.html)])
+    card_sha = ""
+    if settings.base_url:
+        before = cards.made.get(page.file)
+        if before is not None and before.inputs == card_made_from(page.file, page.listing,
+                                                                   cards.shared):
+            card_sha = before.sha
+        else:
+            from generator.share_card import share_card
+
+            png = share_card(page.listing, settings.title, settings.publisher)
+            card_sha = _sha(png)
+            stored.keep([(card_sha, png)])
+    return dataclasses.replace(page, html=b"", card_sha=card_sha)
 
 
 def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
@@ -476,7 +514,7 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
     if made is None or _changed(rendered_inputs(name, source.seed), versions,
                                 source.rendered_from, differing) or not have(made.sha):
         return True
-    # Its share card is made with it (pipeline.make_page), when the site has a base URL.
+    # Its share card is made with it (_make_and_keep), when the site has a base URL.
     card = before.outputs.get(card_path(source.listing))
     wanted = versions_want_cards(versions)
     return (card is not None) != wanted or (card is not None and not have(card.sha))
@@ -533,6 +571,7 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
                   ) -> dict[str, Made]:
     """Each explainer's page (and share card), as made now (composed: its SHA-256, kept in
     the store) or as before."""
+    shared = {name: versions[name] for name in SHARED}
     pages = {page.file: page for page in made if isinstance(page, Page)}
     outputs = {}
     for name, source in sources.items():
@@ -542,7 +581,7 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
             outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
                                  composed(page))
             if page.card_sha:
-                outputs[card] = Made(source.rendered_from, page.card_sha)
+                outputs[card] = Made(card_made_from(name, page.listing, shared), page.card_sha)
         else:
             outputs[path] = before.outputs[path]
             if card in before.outputs:

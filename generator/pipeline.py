@@ -138,10 +138,11 @@ def check(project: Project, base_url: str | None = None) -> CheckedSite:
     return CheckedSite(settings, tuple(explainers))
 
 
-def make_page(project: Project, settings: Settings, engines: Engines,
-              path: Path) -> Page | ContentError:
-    """Load, validate and render one content file; its problems are returned, not raised, so
-    that every file's are reported together."""
+def make_page(project: Project, settings: Settings, engines: Engines, path: Path,
+              card: bool = True) -> Page | ContentError:
+    """Load, validate and render one content file, with its share card where the site has an
+    address (not with `card` false: the caller draws it); its problems are returned, not
+    raised, so that every file's are reported together."""
     from generator.render import render_explainer, render_listing_item
     from generator.share_card import share_card
 
@@ -150,11 +151,11 @@ def make_page(project: Project, settings: Settings, engines: Engines,
         listing = Listing.of(explainer)
         env = engines.templates
         html = render_explainer(env, explainer, settings)
-        card = share_card(listing, settings.title, settings.publisher) \
-            if settings.base_url else None
+        png = share_card(listing, settings.title, settings.publisher) \
+            if card and settings.base_url else None
         return Page(explainer.file, listing, render_listing_item(env, listing, settings),
                     html, hashlib.sha256(html).hexdigest(), explainer.seed, explainer.seed_sha,
-                    card, hashlib.sha256(card).hexdigest() if card else "")
+                    png, hashlib.sha256(png).hexdigest() if png else "")
     except ContentError as err:
         return err
 

@@ -174,30 +174,37 @@ def share_card(listing: Listing, site_title: str, publisher: str | None) -> byte
     return out.getvalue()
 
 
+def shown_on_card(listing: Listing) -> tuple:
+    """What the card shows of an explainer (besides the site's title and publisher): drawn
+    reads nothing else of it, so a card is drawn again only when this changes."""
+    return listing.title, listing.events_from, listing.events_to, listing.board
+
+
 def drawn(listing: Listing, site_title: str, publisher: str | None) -> Image.Image:
     """The share card in full colour."""
+    title, events_from, events_to, board = shown_on_card(listing)
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 16, HEIGHT), fill=_ACCENT)
     byline = f"{site_title} \u00b7 {publisher}" if publisher else site_title
     _text(image, (_MARGIN, 36), byline, 26, _MUTED)
     y = 80
-    for line in _lines(listing.title, 48, WIDTH - 2 * _MARGIN, 3):
+    for line in _lines(title, 48, WIDTH - 2 * _MARGIN, 3):
         _text(image, (_MARGIN, y), line, 48, _INK)
         y += 56
-    events = long_date(listing.events_from)
-    if listing.events_to and listing.events_to != listing.events_from:
-        events = f"{long_date(listing.events_from)} to {long_date(listing.events_to)}"
+    events = long_date(events_from)
+    if events_to and events_to != events_from:
+        events = f"{long_date(events_from)} to {long_date(events_to)}"
     _text(image, (_MARGIN, y + 10), f"Events of {events}", 24, _MUTED)
     y += 60
     draw.line((_MARGIN, y, WIDTH - _MARGIN, y), fill=_RULE, width=2)
     y += 20
     shown = 0
-    for number, step in enumerate(listing.board, 1):
+    for number, step in enumerate(board, 1):
         if y + 84 > HEIGHT - 24:  # no room for a phase of two lines and the note below
             break
         y += _step(image, draw, y, number, step)
         shown = number
-    if shown < len(listing.board):
-        _text(image, (_MARGIN, y), f"and {len(listing.board) - shown} more", 20, _MUTED)
+    if shown < len(board):
+        _text(image, (_MARGIN, y), f"and {len(board) - shown} more", 20, _MUTED)
     return image

@@ -86,6 +86,35 @@ def test_a_card_is_made_again_only_when_its_page_is(tmp_path):
     assert not card.exists()
 
 
+def test_a_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path, monkeypatch):
+    # The card shows the title, the events' dates and the phases: an edit to the summary
+    # renders the page again but keeps the card; an edit to the title draws it again.
+    from generator import pipeline
+
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    project = Project.at(tmp_path)
+    base = "https://desk.example/"
+    build(project, base_url=base)
+    drawn_for: list[str] = []
+    draw = cards.share_card
+    monkeypatch.setattr(cards, "share_card", lambda listing, *rest: (
+        drawn_for.append(listing.title), draw(listing, *rest))[1])
+    story = project.content_dir / f"{FIRST_STORY}.md"
+    text = story.read_text(encoding="utf-8")
+    story.write_text(text.replace("summary: >-\n", "summary: >-\n  Edited.\n", 1),
+                     encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1 and drawn_for == []
+    title = Listing.of(check(project).explainers[0]).title
+    story.write_text(story.read_text(encoding="utf-8").replace(title, f"{title}, edited", 1),
+                     encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1 and drawn_for == [f"{title}, edited"]
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh, base_url=base)
+    card = f"{FIRST_STORY}/share.png"
+    assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()
+
+
 def test_the_card_keeps_the_colours_it_was_drawn_in(listing):
     # Its palette is fixed, not chosen per card: every pixel stays close to the full-colour
     # drawing, anti-aliased text included.

@@ -279,7 +279,9 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
-    todo = [name for name in names if _stale_page(before, name, versions, have, differing)]
+    saved_only = _saved_only(look, differing)
+    todo = [name for name in (_saved_pages(before, names, differing) if saved_only else names)
+            if _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines, _Cards.before(before, todo, versions, have))
     sources = _sources(before, names, made, versions)
@@ -301,7 +303,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
     differing = _differing(before, versions)
-    again = [name for name in sources if name not in rendered
+    maybe = _recomposed(sources, differing) if saved_only else sources
+    again = [name for name in maybe if name not in rendered
              and _stale_composition(before, name, sources[name], versions, differing)]
     if again:
         engines = _engines_for(code, engines, job)
@@ -526,6 +529,29 @@ def _stale_composition(before: Record, name: str, source: Source,
     made = before.outputs.get(page_path(source.listing))
     return made is None or _changed(page_inputs(name, source.seed), versions, made.inputs,
                                     differing)
+
+
+def _saved_only(look: frozenset[Path] | None, differing: frozenset[str] | None) -> bool:
+    """Whether this update follows saves in this process (the files saved are known, and
+    every output of the update before is at hand) and changed no input of every page: then
+    only pages whose own inputs changed can be stale, and `differing` names them."""
+    return look is not None and differing is not None and differing.isdisjoint(
+        (*SHARED, "cards"))
+
+
+def _saved_pages(before: Record, names: list[str], differing: frozenset[str]) -> list[str]:
+    """After saves (_saved_only), the content files whose pages may be stale: those saved,
+    new ones, and those of a seed saved."""
+    seeds = {key.removeprefix("seeds/") for key in differing if key.startswith("seeds/")}
+    known = before.sources
+    return [name for name in names if name in differing or name not in known
+            or (seeds and known[name].seed in seeds)]
+
+
+def _recomposed(sources: Mapping[str, Source], differing: frozenset[str]) -> list[str]:
+    """After saves (_saved_only), the pages whose story may show differently around them."""
+    return sorted(name for key in differing if key.startswith("context:")
+                  and (name := key.removeprefix("context:")) in sources)
 
 
 def _differing(before: Record, versions: Mapping[str, str]) -> frozenset[str] | None:

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from generator import pipeline
 from generator.cli import main
-from generator.incremental import build
+from generator.incremental import build, rebuild
 from generator.lint import stale_developing
 from generator.pipeline import check
 from generator.project import Project
@@ -231,7 +231,7 @@ def edit(project: Project, slug: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("change", "rendered", "first_shows"), [
+CHANGES = pytest.mark.parametrize(("change", "rendered", "first_shows"), [
     # The second explainer's summary: on no other explainer's page.
     (lambda p: edit(p, "river-deal-signed", "summary: Ministers met",
                     "summary: The ministers met"), 1, "The river talks, 2025-05-12"),
@@ -244,11 +244,34 @@ def edit(project: Project, slug: str, old: str, new: str) -> None:
     (lambda p: (p.content_dir / "river-deal-signed.md").unlink(), 1,
      "Part of the story: The river talks, 2025-05-05 Key points"),
 ], ids=["summary", "title", "status", "story id", "removed"])
+
+
+@CHANGES
 def test_a_change_to_one_explainer_reaches_its_neighbours_as_a_cold_build_has_it(
         story_project, tmp_path, change, rendered, first_shows):
     change(story_project)
     built = build(story_project)
     assert built.rendered == rendered, "the edited page, and the neighbours it shows on"
+    shown = page(story_project, "river-talks-begin/index.html").get_text(" ", strip=True)
+    assert first_shows in shown
+    fresh = Project.at(story_project.root, tmp_path / "cold")
+    pipeline.build(fresh)
+    assert tree_hash(story_project.out_dir) == tree_hash(fresh.out_dir)
+
+
+@CHANGES
+def test_a_save_reaches_the_neighbours_in_a_watching_process_as_a_cold_build_has_it(
+        story_project, tmp_path, change, rendered, first_shows):
+    # After a save, a watching process looks only at the pages the save can change (those
+    # saved, and those whose story shows differently around them). The process starts with
+    # no cache: its first build makes every page, as a watch's first save after one would.
+    shutil.rmtree(story_project.root / ".explainer-cache")
+    _, memory = rebuild(story_project, None, None, None)
+    assert memory.record.versions, "the versions the next update compares with"
+    change(story_project)
+    saved = [story_project.content_dir / "river-deal-signed.md"]
+    built, _ = rebuild(story_project, None, memory, saved, site_as_left=True)
+    assert built.rendered == rendered
     shown = page(story_project, "river-talks-begin/index.html").get_text(" ", strip=True)
     assert first_shows in shown
     fresh = Project.at(story_project.root, tmp_path / "cold")

@@ -289,16 +289,25 @@ class Stored:
     def keep(self, made: Iterable[tuple[str, bytes]]) -> None:
         """Keep these (sha, bytes) that are not kept yet."""
         for sha, data in made:
-            if sha in self:
-                continue
-            _make_folder(self.folder.parent)
-            self.folder.mkdir(exist_ok=True)
-            _atomic_write(self.folder / sha, data)
-            self._listed().add(sha)
+            if sha not in self:
+                self.put(sha, data)
 
-    def kept_elsewhere(self, shas: Iterable[str]) -> None:
-        """Note what other processes (workers) kept in the folder."""
+    def put(self, sha: str, data: bytes) -> None:
+        """Keep these bytes, kept already or not: for a worker process, which would list the
+        folder to know (the write is atomic, and the same bytes for the same hash)."""
+        _make_folder(self.folder.parent)
+        self.folder.mkdir(exist_ok=True)
+        _atomic_write(self.folder / sha, data)
+        if self._names is not None:
+            self._names.add(sha)
+
+    def known_to_hold(self, shas: Iterable[str]) -> None:
+        """Note files the folder holds that this process did not write (its workers did)."""
         self._listed().update(shas)
+
+    def __getstate__(self) -> dict:
+        # Handed to each worker with every chunk of work: not the listing, which can be long.
+        return {"folder": self.folder, "_names": None}
 
     def keep_only(self, shas: set[str]) -> None:
         """Drop what no output of the last build is."""
@@ -312,15 +321,37 @@ class Stored:
                 shutil.rmtree(stale, ignore_errors=True)
 
 
-def preview_folder(project: Project) -> tempfile.TemporaryDirectory[str]:
-    """A folder for the preview's files, deleted with it: in the cache, on the project's disk
+class PreviewFolder:
+    """A folder for a preview's files, deleted with it: in the cache, on the project's disk
     (a system's temporary folder is often in memory), or the system's where the cache cannot
-    be made."""
+    be made. A lock on it, held while the preview runs, tells those of previews that were
+    killed, which the next preview deletes."""
+
+    def __init__(self, project: Project) -> None:
+        import fcntl
+
+        cache = project.root / FOLDER
+        try:
+            _make_folder(cache)
+            for left in cache.glob("preview-*"):
+                _delete_unless_locked(left)
+            self._folder = tempfile.TemporaryDirectory(prefix="preview-", dir=cache)
+        except OSError:
+            self._folder = tempfile.TemporaryDirectory(prefix="explainer-preview-")
+        self.path = Path(self._folder.name)
+        self._lock = open(self.path / "lock", "wb")  # noqa: SIM115 (held while it lives)
+        fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _delete_unless_locked(folder: Path) -> None:
+    import fcntl
+
     try:
-        _make_folder(project.root / FOLDER)
-        return tempfile.TemporaryDirectory(prefix="preview-", dir=project.root / FOLDER)
-    except OSError:
-        return tempfile.TemporaryDirectory(prefix="explainer-preview-")
+        with open(folder / "lock", "rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # locked: its preview runs; no lock yet: one is starting
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _make_folder(folder: Path) -> None:

@@ -7,6 +7,7 @@ import datetime
 import functools
 import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -233,11 +234,18 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
               file=sys.stderr)
     print(f"Serving a live preview at {server.url} (Ctrl-C to stop); watching "
           + ", ".join(project.display(p) + "/" for p in server.watched()))
+    # Stopped by its terminal closing or a `kill` as by Ctrl-C: its folder is deleted.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _interrupt)
     try:
         asyncio.run(server.run(lambda: _report_start(server)))
     except KeyboardInterrupt:
         print("\nStopped.")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_start(server: PreviewServer) -> None:

@@ -35,13 +35,13 @@ from generator.cache import (
     FOLDER,
     Made,
     ManifestId,
+    PreviewFolder,
     Record,
     Source,
     Stored,
     bytecode_folder,
     code_fingerprint,
     manifest_id,
-    preview_folder,
     read_by_every_build,
     read_record,
     save_record,
@@ -98,8 +98,8 @@ def page_inputs(file: str, seed: str) -> tuple[str, ...]:
 
 
 def home_inputs(page: HomePage) -> tuple[str, ...]:
-    """What a page of the home page is made from (render.render_home_page): its number of
-    how many, and the explainers it lists, in order."""
+    """What a page of the home page is made from (render.render_home_page): its number and
+    the number of pages, and the explainers it lists, in order."""
     return ("home", f"{page.number}/{page.count}", *SHARED,
             *(f"listing:{e.file}" for _, members in page.groups for e in members))
 
@@ -201,7 +201,7 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     stored = Stored.in_cache(project)
     job = Job(project, settings, stored, bytecode_folder(project), jobs, progress)
     change = update(job, before, look, memory.engines if memory else None,
-                    lambda sha: untouched or sha in stored)
+                    lambda sha: untouched or sha in stored, at_hand=untouched)
     site = project.out_dir if untouched else None
     have = lambda sha: untouched or sha in stored  # noqa: E731
     change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
@@ -266,12 +266,11 @@ def _to_look_at(memory: Memory | None, changed: Collection[Path] | None
 
 
 def update(job: Job, before: Record, look: frozenset[Path] | None,
-           engines: tuple[str, Engines] | None, have: Has) -> Update:
-    """Load and render again what changed since `before`; ContentError with every problem."""
+           engines: tuple[str, Engines] | None, have: Has, at_hand: bool = False) -> Update:
+    """Load and render again what changed since `before`; ContentError with every problem.
+    `at_hand`: the caller knows that every output of `before` can be had."""
     project, settings = job.project, job.settings
-    code = before.code if look is not None and before.code and not any(
-        path.is_relative_to(project.templates_dir) for path in look) else \
-        code_fingerprint(project)
+    code = _code_now(project, before, look)
     files = _looked_at(project, before.files, look)
     versions = {name: known.sha for name, known in files.items()}
     versions |= {"code": code, "settings": _version_of(repr(settings)),
@@ -279,11 +278,11 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
-    saved_only = _saved_only(look, differing)
+    saved_only = at_hand and _saved_only(look, differing)
     todo = [name for name in (_saved_pages(before, names, differing) if saved_only else names)
             if _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
-    made = _render_pages(job, todo, engines, _Cards.before(before, todo, versions, have))
+    made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
     sources = _sources(before, names, made, versions)
     if not todo and not before.versions and sources.keys() == before.sources.keys() and all(
             have(made.sha) for made in before.outputs.values()):
@@ -303,12 +302,13 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
     differing = _differing(before, versions)
-    maybe = _recomposed(sources, differing) if saved_only else sources
-    again = [name for name in maybe if name not in rendered
+    shown_anew = _story_changed(sources, differing) if saved_only else sources
+    again = [name for name in shown_anew if name not in rendered
              and _stale_composition(before, name, sources[name], versions, differing)]
     if again:
         engines = _engines_for(code, engines, job)
-        made += _render_pages(job, again, engines, _Cards.before(before, again, versions, have))
+        made += _render_pages(job, again, engines,
+                              _Cards.of(before, again, versions, job.stored))
     outputs = _page_outputs(before, sources, made, versions,
                             functools.partial(_composed, engines, contexts, job.stored))
     output_bytes: dict[str, bytes] = {}
@@ -325,6 +325,14 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                     before.out_dir, before.rows, stories=told, versions=versions)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, (*todo, *again), engines)
+
+
+def _code_now(project: Project, before: Record, look: frozenset[Path] | None) -> str:
+    """The code's version (code_fingerprint), as before while no template was saved."""
+    if look is not None and before.code and not any(
+            path.is_relative_to(project.templates_dir) for path in look):
+        return before.code
+    return code_fingerprint(project)
 
 
 def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
@@ -373,19 +381,25 @@ def _stories(known: Mapping[str, Told], listings: list[Listing]) -> dict[str, To
 
 
 class _Cards(NamedTuple):
-    """The share cards of the pages about to be rendered, as made before (by content file),
-    and the versions of SHARED now: a card whose made_from is the same is not drawn again."""
+    """The share cards of the pages about to be rendered as they were made before, by
+    content file, and the versions of SHARED now: a card whose made_from is the same is not
+    drawn again."""
 
     shared: dict[str, str]
-    made: dict[str, Made]
+    before: dict[str, Made]
 
     @classmethod
-    def before(cls, record: Record, names: list[str], versions: Mapping[str, str],
-               have: Has) -> _Cards:
+    def of(cls, record: Record, names: list[str], versions: Mapping[str, str],
+           stored: Stored) -> _Cards:
+        """Those in the store (a card may be reused at a new address: its bytes must be had
+        from the store), none after the code changed (they are all drawn again)."""
+        shared = {name: versions[name] for name in SHARED}
+        if record.code != shared["code"]:
+            return cls(shared, {})
         cards = {name: record.outputs.get(card_path(record.sources[name].listing))
                  for name in names if name in record.sources}
-        return cls({name: versions[name] for name in SHARED},
-                   {name: made for name, made in cards.items() if made and have(made.sha)})
+        return cls(shared, {name: made for name, made in cards.items()
+                            if made and made.sha in stored})
 
 
 def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None,
@@ -398,8 +412,8 @@ def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | Non
         [project.root / name for name in names],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
         job.progress, here=engines[1] if engines else None)
-    job.stored.kept_elsewhere(sha for page in made if isinstance(page, Page)
-                              for sha in (page.sha, page.card_sha) if sha)
+    job.stored.known_to_hold(sha for page in made if isinstance(page, Page)
+                             for sha in (page.sha, page.card_sha) if sha)
     return made
 
 
@@ -478,15 +492,15 @@ def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Se
                    engines: Engines, path: Path) -> Page | ContentError:
     """make_page, with the page and its card kept in the store by the process that made it,
     and handed back without their bytes (a page in a story is read back to be composed with
-    it, neighbours.py; rebuild drops what is no output once the site is written). A card is
+    it, neighbours.py; what is no output is dropped from the store after the update). A card is
     drawn again only when what it is made from changed (`cards`: as before)."""
     page = make_page(project, settings, engines, path, card=False)
     if not isinstance(page, Page):
         return page
-    stored.keep([(page.sha, page.html)])
+    stored.put(page.sha, page.html)
     card_sha = ""
     if settings.base_url:
-        before = cards.made.get(page.file)
+        before = cards.before.get(page.file)
         if before is not None and before.inputs == card_made_from(page.file, page.listing,
                                                                    cards.shared):
             card_sha = before.sha
@@ -495,7 +509,7 @@ def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Se
 
             png = share_card(page.listing, settings.title, settings.publisher)
             card_sha = _sha(png)
-            stored.keep([(card_sha, png)])
+            stored.put(card_sha, png)
     return dataclasses.replace(page, html=b"", card_sha=card_sha)
 
 
@@ -532,8 +546,8 @@ def _stale_composition(before: Record, name: str, source: Source,
 
 
 def _saved_only(look: frozenset[Path] | None, differing: frozenset[str] | None) -> bool:
-    """Whether this update follows saves in this process (the files saved are known, and
-    every output of the update before is at hand) and changed no input of every page: then
+    """Whether this update follows saves in this process (the files saved are known) and
+    changed no input of every page: then, with every output of the update before at hand,
     only pages whose own inputs changed can be stale, and `differing` names them."""
     return look is not None and differing is not None and differing.isdisjoint(
         (*SHARED, "cards"))
@@ -548,7 +562,7 @@ def _saved_pages(before: Record, names: list[str], differing: frozenset[str]) ->
             or (seeds and known[name].seed in seeds)]
 
 
-def _recomposed(sources: Mapping[str, Source], differing: frozenset[str]) -> list[str]:
+def _story_changed(sources: Mapping[str, Source], differing: frozenset[str]) -> list[str]:
     """After saves (_saved_only), the pages whose story may show differently around them."""
     return sorted(name for key in differing if key.startswith("context:")
                   and (name := key.removeprefix("context:")) in sources)
@@ -781,16 +795,20 @@ class _Outputs(Mapping[str, bytes]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.shas)
 
+    def __contains__(self, path: object) -> bool:
+        return path in self.shas
+
     def __len__(self) -> int:
         return len(self.shas)
 
 
 def set_aside_from_collections() -> None:
-    """For a long-running process, after a build that made its engines (its first, or one
-    after the code or a template changed): collect what the build dropped (the engines
-    before), then move what is kept out of the collector's way, so that the collections a
-    save sets off pass over what it made, not over every object of a large site. Only after
-    such a build: what is set aside is never collected in a cycle (engines are cycles)."""
+    """For a long-running process, after a build that made its engines (the first that
+    rendered a page, or one after the code or a template changed): collect what the build
+    dropped (the engines before), then move what is kept out of the collector's way, so that
+    the collections a save sets off pass over what it made, not over every object of a large
+    site. Only after such a build: what is set aside is never collected in a cycle (engines
+    are cycles)."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -810,7 +828,7 @@ class Refresh:
 
 class PreviewSite:
     """The site as the live preview serves it, brought up to date by the same update as
-    `build`, its files kept by their hashes in a folder of its own (cache.preview_folder,
+    `build`, its files kept by their hashes in a folder of its own (cache.PreviewFolder,
     deleted with it) rather than written to the output folder: memory holds what a save
     needs, not the pages of the whole site."""
 
@@ -818,8 +836,8 @@ class PreviewSite:
         self.project = project
         self.problems: list[Problem] = []
         self._memory: Memory | None = None
-        self._folder = preview_folder(project)
-        self._site = _Outputs({}, {}, Stored(Path(self._folder.name) / "files"), None)
+        self._folder = PreviewFolder(project)
+        self._site = _Outputs({}, {}, Stored(self._folder.path / "files"), None)
 
     @property
     def files(self) -> Mapping[str, bytes]:
@@ -829,13 +847,18 @@ class PreviewSite:
     def refresh(self, changed: Collection[Path] | None = None) -> Refresh:
         """Bring the site up to date after `changed` files were saved (None: look at
         everything)."""
+        stored = self._site.stored
+        if self._memory is not None and not stored.folder.is_dir():
+            # Deleted with the cache, say: everything is made again.
+            self._memory, stored = None, Stored(stored.folder)
         memory = self._memory
         look = _to_look_at(memory, changed)
-        stored = self._site.stored
         try:
             job = Job(self.project, load_settings(self.project), stored)
+            # Every output of the last refresh is in the folder: it keeps exactly those.
             change = update(job, memory.record if memory else Record(), look,
-                            memory.engines if memory else None, stored.__contains__)
+                            memory.engines if memory else None, stored.__contains__,
+                            at_hand=True)
         except ContentError as err:
             self.problems = err.problems
             if memory is not None:

@@ -96,7 +96,7 @@ class ReloadSocket(LiveReloadHandler):
 
 
 class SiteHandler(web.RequestHandler):
-    """Serves the in-memory site, or the current problems in place of any page."""
+    """Serves the preview's site, or the current problems in place of any page."""
 
     def initialize(self, site: PreviewSite) -> None:
         self.site = site
@@ -108,7 +108,12 @@ class SiteHandler(web.RequestHandler):
             path += "index.html"
         if self.site.problems and path.endswith(".html"):
             return self._page(500, error_page(self.site.problems))
-        data = self.site.files.get(path)
+        try:
+            data = self.site.files.get(path)
+        except OSError:  # the preview's folder, deleted with the cache, say
+            return self._page(503, _message_page(
+                "Files missing", "The preview's files were deleted (with .explainer-cache/, "
+                "say). Save a file and they are made again; this page reloads by itself."))
         if data is None:
             if f"{path}/index.html" in self.site.files:
                 return self.redirect(f"/{path}/")

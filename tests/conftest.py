@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -87,3 +88,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
     if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
         terminalreporter.write_line(f"Screenshots from the browser tests: {SCREENSHOTS}")
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """What a preview or a watch sets aside from the collector
+    (incremental.set_aside_from_collections) is set aside for that test only."""
+    yield
+    gc.unfreeze()

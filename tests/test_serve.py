@@ -7,8 +7,13 @@ import gc
 import hashlib
 import http.client
 import json
+import os
 import re
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -286,3 +291,62 @@ def test_the_preview_s_folder_holds_exactly_the_site_s_files_after_every_refresh
         (folder,) = (project.root / ".explainer-cache").glob("preview-*/files")
         shas = {hashlib.sha256(preview.files[path]).hexdigest() for path in preview.files}
         assert {path.name for path in folder.iterdir()} == shas
+
+
+def test_the_preview_makes_its_files_again_after_the_cache_was_deleted(tmp_path):
+    # The cache is safe to delete, even while a preview runs: a page asked for meanwhile
+    # says so, and the next save makes everything again.
+    from generator import pipeline
+    from generator.incremental import PreviewSite
+    from generator.project import Project
+    from tests.test_home_pages import desk
+
+    project = desk(tmp_path / "desk", 3)
+    preview = PreviewSite(project)
+    preview.refresh()
+    shutil.rmtree(project.root / ".explainer-cache")
+    with pytest.raises(OSError):
+        preview.files["truce-call-1/index.html"]
+    assert "truce-call-1/index.html" in preview.files  # without reading it
+    saved = project.content_dir / "truce-000.md"
+    saved.write_text(saved.read_text(encoding="utf-8").replace(
+        "summary: Two leaders spoke", "summary: Two leaders spoke again"), encoding="utf-8")
+    preview.refresh([saved])
+    assert not preview.problems
+    built = pipeline.build(Project.at(project.root, tmp_path / "fresh"))
+    for path in ("truce-call-0/index.html", "truce-call-1/index.html", "index.html"):
+        assert preview.files[path] == (built.out_dir / path).read_bytes()
+
+
+def test_a_preview_stopped_by_kill_deletes_its_folder(project):
+    # As when its terminal is closed: not only Ctrl-C.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(project.root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("Built "):  # the first build is done
+                break
+        assert list((project.root / ".explainer-cache").glob("preview-*"))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    assert not list((project.root / ".explainer-cache").glob("preview-*"))
+
+
+def test_a_preview_deletes_the_folders_of_previews_killed_before_it(project):
+    import fcntl
+
+    from generator.incremental import PreviewSite
+
+    cache = project.root / ".explainer-cache"
+    killed, running = cache / "preview-killed", cache / "preview-running"
+    for folder in (killed, running):
+        (folder / "files").mkdir(parents=True)
+        (folder / "lock").write_bytes(b"")
+    with open(running / "lock", "rb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as its preview holds it
+        PreviewSite(project)
+        assert not killed.exists() and running.exists()

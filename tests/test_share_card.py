@@ -138,3 +138,23 @@ def test_text_drawn_glyph_by_glyph_is_pixel_for_pixel_pillows_own(size):
     assert ImageChops.difference(ours, theirs).getbbox() is None
     assert cards._length(text, size) == ImageDraw.Draw(theirs).textlength(
         text, font=cards._font(size))
+
+
+def test_a_card_kept_for_a_new_address_comes_from_the_cache_or_is_drawn_again(tmp_path):
+    # A new slug moves the card to a new address; with the cache emptied, its bytes are in
+    # the old address of the site only, so it is drawn again rather than looked for there.
+    from generator import pipeline
+    from tests.test_home_pages import desk
+
+    project = desk(tmp_path / "desk", 3)
+    base = "https://desk.example/"
+    build(project, base_url=base)
+    shutil.rmtree(project.root / ".explainer-cache" / "files")
+    story = project.content_dir / "truce-000.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "slug: truce-call-0", "slug: truce-call-zero"), encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh, base_url=base)
+    card = "truce-call-zero/share.png"
+    assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()

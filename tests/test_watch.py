@@ -356,3 +356,25 @@ def test_a_fresh_build_with_no_page_to_make_keeps_what_the_whole_update_would(sy
     assert fresh.record.outputs == whole.record.outputs
     assert fresh.record.sources == whole.record.sources
     assert fresh.record == whole.record
+
+
+def test_saves_after_the_cache_and_then_the_site_were_deleted_make_what_is_missing(tmp_path):
+    # After a save, a watching process looks only at what the save changed, and only while
+    # every output of the build before is at hand: here they are in neither the cache nor
+    # the site, and are made again.
+    from tests.test_home_pages import desk
+
+    project = desk(tmp_path / "desk", 5)
+    _, memory = rebuild(project, None, None, None)
+    shutil.rmtree(project.root / ".explainer-cache" / "files")
+    for n, then in ((0, None), (1, lambda: shutil.rmtree(project.out_dir))):
+        if then:
+            then()
+        saved = project.content_dir / f"truce-{n:03d}.md"
+        saved.write_text(saved.read_text(encoding="utf-8").replace(
+            "summary: Two leaders spoke", "summary: Two leaders spoke at length"),
+            encoding="utf-8")
+        _, memory = rebuild(project, None, memory, [saved], site_as_left=True)
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)

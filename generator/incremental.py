@@ -854,7 +854,8 @@ class PreviewSite:
         memory = self._memory
         look = _to_look_at(memory, changed)
         try:
-            job = Job(self.project, load_settings(self.project), stored)
+            job = Job(self.project, load_settings(self.project), stored,
+                      bytecode_folder(self.project))
             # Every output of the last refresh is in the folder: it keeps exactly those.
             change = update(job, memory.record if memory else Record(), look,
                             memory.engines if memory else None, stored.__contains__,

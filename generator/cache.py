@@ -95,14 +95,30 @@ class Record:
 
 def code_fingerprint(project: Project) -> str:
     """A hash of the generator's version and code, of the libraries' versions and of every
-    template, partial and static file: what every output depends on, but the settings."""
+    template and partial: what every output depends on, but the settings and the static
+    files (static_fingerprint)."""
     digest = hashlib.sha256(f"{_header()}\n{library_versions()}\n".encode())
+    static = project.templates_dir / "static"
     for folder in (_GENERATOR, project.templates_dir):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()
-                           and "__pycache__" not in p.parts):
-            digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        _hash_files(digest, folder, [p for p in folder.rglob("*") if p.is_file()
+                                     and "__pycache__" not in p.parts
+                                     and not p.is_relative_to(static)])
     return digest.hexdigest()
+
+
+def static_fingerprint(project: Project) -> str:
+    """A hash of the static files (templates/static/): no template reads them, so only the
+    files copied from them, and the 404 page that inlines the stylesheet, depend on them."""
+    digest = hashlib.sha256()
+    static = project.templates_dir / "static"
+    _hash_files(digest, static, [p for p in static.rglob("*") if p.is_file()])
+    return digest.hexdigest()
+
+
+def _hash_files(digest: hashlib._Hash, folder: Path, paths: list[Path]) -> None:
+    for path in sorted(paths):
+        digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def library_versions() -> str:

@@ -3,7 +3,9 @@ alike, beside the pipeline (pipeline.py), whose functions do all the work.
 
 Each output file records what it was made from: a hash over the versions of its inputs, each
 named: a content file or a seed (the hash of its bytes), "code" (the generator, the libraries
-that shape a page, every template and static file), "settings", and "listing:<content file>"
+that shape a page, every template), "static" (the static files, which only their copies and
+the 404 page show), "settings", "card:<content file>" (what its share card shows),
+"listing:<content file>"
 (what the site's lists show of that explainer: the pages of the home page list them all),
 "shown:<kind>" (what the sitemap, the feed or the corrections page, which list every
 explainer too, show of them all, lists.py: narrower, so they are made again only when that
@@ -45,6 +47,7 @@ from generator.cache import (
     read_by_every_build,
     read_record,
     save_record,
+    static_fingerprint,
 )
 from generator.errors import ContentError, Problem
 from generator.lists import (
@@ -114,7 +117,8 @@ def story_inputs(story: str, files: Collection[str]) -> tuple[str, ...]:
     return ("story", story, *SHARED, *(f"listing:{file}" for file in sorted(files)))
 
 
-FIXED_INPUTS = ("fixed", *SHARED)  # the files that list no explainer (render.fixed_files)
+# The files that list no explainer (render.fixed_files): the static files' copies among them.
+FIXED_INPUTS = ("fixed", *SHARED, "static")
 
 
 def versions_want_cards(versions: Mapping[str, str]) -> bool:
@@ -274,7 +278,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     files = _looked_at(project, before.files, look)
     versions = {name: known.sha for name, known in files.items()}
     versions |= {"code": code, "settings": _version_of(repr(settings)),
-                 "cards": "yes" if settings.base_url else "no"}
+                 "cards": "yes" if settings.base_url else "no",
+                 "static": static_fingerprint(project)}
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
@@ -284,8 +289,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
     sources = _sources(before, names, made, versions)
-    if not todo and not before.versions and sources.keys() == before.sources.keys() and all(
-            have(made.sha) for made in before.outputs.values()):
+    if not todo and _as_recorded_will_do(before, sources, versions, made_before, have):
         return _as_recorded(dataclasses.replace(before, code=code, files=files), engines)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
     told = _stories(before.stories, [source.listing for source in sources.values()])
@@ -335,9 +339,20 @@ def _code_now(project: Project, before: Record, look: frozenset[Path] | None) ->
     return code_fingerprint(project)
 
 
+def _as_recorded_will_do(before: Record, sources: Mapping[str, Source],
+                         versions: Mapping[str, str], made_before: Mapping[str, object],
+                         have: Has) -> bool:
+    """With no page to make, whether every output is as `before` (read from the manifest)
+    records it: the same explainers, every output at hand, the static files as they were."""
+    return not before.versions and sources.keys() == before.sources.keys() and all(
+        have(made.sha) for made in before.outputs.values()) and made_from(
+        FIXED_INPUTS, versions) in made_before
+
+
 def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
     """The update of a record read from the manifest when no page is to be made: what every
-    other output is made from (the pages' listings, the code, the settings) is as it was,
+    other output is made from (the pages' listings, the code, the settings, the static files)
+    is as it was,
     and so is every output; working out the stories and lists again would change nothing.
     All but the search index, which the search stage adds (_searched, or as it was)."""
     outputs = {path: made for path, made in before.outputs.items()

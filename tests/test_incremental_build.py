@@ -87,9 +87,6 @@ def test_one_changed_file_rerenders_one_page_and_rewrites_only_what_changed(proj
                                                'title="Read it in the source article"',
                                                'title="Read this in the source article"'),
      'title="Read this in the source article"'),
-    ("the stylesheet", lambda p: _replace(p.templates_dir / "static" / "style.css",
-                                          "--mark: #fff0a8;", "--mark: #ffe066;"),
-     None),
     ("a setting", lambda p: p.settings_file.write_text("title: The Desk\n"), "· The Desk"),
 ])
 def test_a_change_every_page_depends_on_rerenders_every_page(project, changed, edit, shows):
@@ -97,10 +94,23 @@ def test_a_change_every_page_depends_on_rerenders_every_page(project, changed, e
     edit(project)
     result = build(project)
     assert result.rendered == 1, f"{changed} must invalidate the cached page"
-    if shows:
-        assert shows in page_text(project)
-    else:
-        assert "#ffe066" in (project.out_dir / "static" / "style.css").read_text()
+    assert shows in page_text(project)
+
+
+def test_a_stylesheet_change_renders_no_page_and_reaches_the_stylesheet_and_404(
+        project, tmp_path):
+    # No template reads a static file: a designer's save of the stylesheet renders nothing,
+    # and only the copies and the 404 page, which inlines the stylesheet, are written.
+    build(project)
+    _replace(project.templates_dir / "static" / "style.css", "--mark: #fff0a8;",
+             "--mark: #ffe066;")
+    result = build(project)
+    assert result.rendered == 0 and result.written.changed == 2
+    for path in ("static/style.css", "404.html"):
+        assert "#ffe066" in (project.out_dir / path).read_text(encoding="utf-8")
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)
 
 
 def test_a_new_generator_version_rerenders_every_page(project, monkeypatch):

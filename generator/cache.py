@@ -94,16 +94,24 @@ class Record:
 
 
 def code_fingerprint(project: Project) -> str:
-    """A hash of the generator's version and code, of the libraries' versions and of every
-    template and partial: what every output depends on, but the settings and the static
-    files (static_fingerprint)."""
-    digest = hashlib.sha256(f"{_header()}\n{library_versions()}\n".encode())
+    """What every output depends on, but the settings and the static files
+    (static_fingerprint): a hash of the generator's version and code and of the libraries'
+    versions, a colon, and a hash of every template and partial. The share cards, drawn
+    without templates, depend on the first part only (generator_part)."""
+    generator = hashlib.sha256(f"{_header()}\n{library_versions()}\n".encode())
+    _hash_files(generator, _GENERATOR, [p for p in _GENERATOR.rglob("*") if p.is_file()
+                                        and "__pycache__" not in p.parts])
+    templates = hashlib.sha256()
     static = project.templates_dir / "static"
-    for folder in (_GENERATOR, project.templates_dir):
-        _hash_files(digest, folder, [p for p in folder.rglob("*") if p.is_file()
-                                     and "__pycache__" not in p.parts
-                                     and not p.is_relative_to(static)])
-    return digest.hexdigest()
+    _hash_files(templates, project.templates_dir, [
+        p for p in project.templates_dir.rglob("*") if p.is_file()
+        and not p.is_relative_to(static)])
+    return f"{generator.hexdigest()}:{templates.hexdigest()}"
+
+
+def generator_part(code: str) -> str:
+    """The generator's and the libraries' part of a code_fingerprint."""
+    return code.partition(":")[0]
 
 
 def static_fingerprint(project: Project) -> str:

@@ -43,6 +43,7 @@ from generator.cache import (
     Stored,
     bytecode_folder,
     code_fingerprint,
+    generator_part,
     manifest_id,
     read_by_every_build,
     read_record,
@@ -85,13 +86,19 @@ def rendered_inputs(file: str, seed: str) -> tuple[str, ...]:
     return ("page", *SHARED, file, f"seeds/{seed}")
 
 
-def card_made_from(file: str, listing: Listing, shared: Mapping[str, str]) -> str:
+def card_made_from(file: str, listing: Listing, drawing: str) -> str:
     """The made_from of an explainer's share card: what it shows of it
-    (share_card.shown_on_card), with `shared`, the versions of SHARED."""
+    (share_card.shown_on_card), with `drawing`, the version of what draws it (drawing_version)."""
     from generator.share_card import shown_on_card
 
-    return made_from(("card", *SHARED, f"card:{file}"),
-                     {**shared, f"card:{file}": _version_of(repr(shown_on_card(listing)))})
+    return made_from(("card", "drawing", f"card:{file}"), {
+        "drawing": drawing, f"card:{file}": _version_of(repr(shown_on_card(listing)))})
+
+
+def drawing_version(code: str, settings: Settings) -> str:
+    """What draws a share card: the generator and its libraries (not the templates: a card
+    is drawn without them), and the site's title and publisher, which the card names."""
+    return _version_of(repr((generator_part(code), settings.title, settings.publisher)))
 
 
 def page_inputs(file: str, seed: str) -> tuple[str, ...]:
@@ -276,10 +283,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     project, settings = job.project, job.settings
     code = _code_now(project, before, look)
     files = _looked_at(project, before.files, look)
-    versions = {name: known.sha for name, known in files.items()}
-    versions |= {"code": code, "settings": _version_of(repr(settings)),
-                 "cards": "yes" if settings.base_url else "no",
-                 "static": static_fingerprint(project)}
+    versions = _versions_of(project, settings, code, files)
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
@@ -329,6 +333,15 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
                     before.out_dir, before.rows, stories=told, versions=versions)
     shas = {path: outputs[path].sha for path in sorted(outputs)}
     return Update(record, output_bytes, shas, (*todo, *again), engines)
+
+
+def _versions_of(project: Project, settings: Settings, code: str,
+                 files: Mapping[str, KnownFile]) -> dict[str, str]:
+    """The versions of the content files and seeds, and of what they are all read with."""
+    return {name: known.sha for name, known in files.items()} | {
+        "code": code, "settings": _version_of(repr(settings)),
+        "cards": "yes" if settings.base_url else "no", "static": static_fingerprint(project),
+        "drawing": drawing_version(code, settings)}
 
 
 def _code_now(project: Project, before: Record, look: frozenset[Path] | None) -> str:
@@ -400,7 +413,7 @@ class _Cards(NamedTuple):
     content file, and the versions of SHARED now: a card whose made_from is the same is not
     drawn again."""
 
-    shared: dict[str, str]
+    drawing: str  # drawing_version
     before: dict[str, Made]
 
     @classmethod
@@ -408,12 +421,12 @@ class _Cards(NamedTuple):
            stored: Stored) -> _Cards:
         """Those in the store (a card may be reused at a new address: its bytes must be had
         from the store), none after the code changed (they are all drawn again)."""
-        shared = {name: versions[name] for name in SHARED}
-        if record.code != shared["code"]:
-            return cls(shared, {})
+        drawing = versions["drawing"]
+        if generator_part(record.code) != generator_part(versions["code"]):
+            return cls(drawing, {})  # every card is drawn again
         cards = {name: record.outputs.get(card_path(record.sources[name].listing))
                  for name in names if name in record.sources}
-        return cls(shared, {name: made for name, made in cards.items()
+        return cls(drawing, {name: made for name, made in cards.items()
                             if made and made.sha in stored})
 
 
@@ -517,7 +530,7 @@ def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Se
     if settings.base_url:
         before = cards.before.get(page.file)
         if before is not None and before.inputs == card_made_from(page.file, page.listing,
-                                                                   cards.shared):
+                                                                   cards.drawing):
             card_sha = before.sha
         else:
             from generator.share_card import share_card
@@ -626,7 +639,6 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
                   ) -> dict[str, Made]:
     """Each explainer's page (and share card), as made now (composed: its SHA-256, kept in
     the store) or as before."""
-    shared = {name: versions[name] for name in SHARED}
     pages = {page.file: page for page in made if isinstance(page, Page)}
     outputs = {}
     for name, source in sources.items():
@@ -636,7 +648,8 @@ def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | 
             outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
                                  composed(page))
             if page.card_sha:
-                outputs[card] = Made(card_made_from(name, page.listing, shared), page.card_sha)
+                outputs[card] = Made(card_made_from(name, page.listing, versions["drawing"]),
+                                     page.card_sha)
         else:
             outputs[path] = before.outputs[path]
             if card in before.outputs:

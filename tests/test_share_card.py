@@ -115,6 +115,31 @@ def test_a_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path, monkeyp
     assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()
 
 
+def test_a_template_saved_renders_the_pages_again_but_draws_no_card(tmp_path, monkeypatch):
+    # A card is drawn by the generator alone, from the site's title and publisher: a template
+    # does not reach it, the site's title does.
+    from generator import pipeline
+
+    for part in ("content", "seeds", "templates"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    project = Project.at(tmp_path)
+    base = "https://desk.example/"
+    build(project, base_url=base)
+    drawn_for: list[str] = []
+    draw = cards.share_card
+    monkeypatch.setattr(cards, "share_card", lambda listing, title, *rest: (
+        drawn_for.append(title), draw(listing, title, *rest))[1])
+    partial = project.templates_dir / "partials" / "summary.html"
+    partial.write_text(partial.read_text(encoding="utf-8") + "{# saved #}\n", encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1 and drawn_for == []
+    project.settings_file.write_text("title: The Desk\n", encoding="utf-8")
+    assert build(project, base_url=base).rendered == 1 and drawn_for == ["The Desk"]
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh, base_url=base)
+    card = f"{FIRST_STORY}/share.png"
+    assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()
+
+
 def test_the_card_keeps_the_colours_it_was_drawn_in(listing):
     # Its palette is fixed, not chosen per card: every pixel stays close to the full-colour
     # drawing, anti-aliased text included.

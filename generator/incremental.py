@@ -408,6 +408,20 @@ def _stories(known: Mapping[str, Told], listings: list[Listing]) -> dict[str, To
     return told
 
 
+class Kept(NamedTuple):
+    """A content file's page as the process that made it kept it (_make_and_keep): the
+    page's bytes, before it is composed with its story, and its card's are in the store by
+    their hashes; the rest is what the site's lists show of it (pipeline.Page, but the bytes)."""
+
+    file: str
+    listing: Listing
+    item: str
+    sha: str
+    seed: str
+    seed_sha: str
+    card_sha: str  # "" without a card
+
+
 class _Cards(NamedTuple):
     """The share cards of the pages about to be rendered as they were made before, by
     content file, and the versions of SHARED now: a card whose made_from is the same is not
@@ -431,7 +445,7 @@ class _Cards(NamedTuple):
 
 
 def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | None,
-                  cards: _Cards) -> list[Page | ContentError]:
+                  cards: _Cards) -> list[Kept | ContentError]:
     """Each content file of `names` loaded, validated and rendered (pipeline.make_page), in
     worker processes when there are many."""
     project = job.project
@@ -440,13 +454,13 @@ def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | Non
         [project.root / name for name in names],
         functools.partial(make_engines, project.templates_dir, job.bytecode), job.jobs,
         job.progress, here=engines[1] if engines else None)
-    job.stored.known_to_hold(sha for page in made if isinstance(page, Page)
+    job.stored.known_to_hold(sha for page in made if isinstance(page, Kept)
                              for sha in (page.sha, page.card_sha) if sha)
     return made
 
 
 def _composed(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
-              stored: Stored, page: Page) -> str:
+              stored: Stored, page: Kept) -> str:
     """The SHA-256 of a page rendered now, with what it shows of its story
     (neighbours.compose), kept in the store."""
     context = contexts.get(page.file)
@@ -517,11 +531,11 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
 
 
 def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Settings,
-                   engines: Engines, path: Path) -> Page | ContentError:
+                   engines: Engines, path: Path) -> Kept | ContentError:
     """make_page, with the page and its card kept in the store by the process that made it,
-    and handed back without their bytes (a page in a story is read back to be composed with
-    it, neighbours.py; what is no output is dropped from the store after the update). A card is
-    drawn again only when what it is made from changed (`cards`: as before)."""
+    and handed back as Kept, without their bytes (a page in a story is read back to be
+    composed with it, neighbours.py; what is no output is dropped from the store after the
+    update). A card is drawn again only when what it is made from changed (`cards`)."""
     page = make_page(project, settings, engines, path, card=False)
     if not isinstance(page, Page):
         return page
@@ -538,7 +552,7 @@ def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Se
             png = share_card(page.listing, settings.title, settings.publisher)
             card_sha = _sha(png)
             stored.put(card_sha, png)
-    return dataclasses.replace(page, html=b"", card_sha=card_sha)
+    return Kept(page.file, page.listing, page.item, page.sha, page.seed, page.seed_sha, card_sha)
 
 
 def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
@@ -616,7 +630,7 @@ def _changed(inputs: tuple[str, ...], versions: Mapping[str, str], made_then: st
     return made_then != made_from(inputs, versions)
 
 
-def _sources(before: Record, names: list[str], made: list[Page | ContentError],
+def _sources(before: Record, names: list[str], made: list[Kept | ContentError],
              versions: Mapping[str, str]) -> dict[str, Source]:
     """What each content file gives the lists: as loaded now, or as before; ContentError
     with every file's problems, and any slug used twice."""
@@ -625,7 +639,7 @@ def _sources(before: Record, names: list[str], made: list[Page | ContentError],
                              _version_of(repr((page.listing, page.item))),
                              made_from(rendered_inputs(page.file, page.seed), versions),
                              listed_versions(page.listing))
-           for page in made if isinstance(page, Page)}
+           for page in made if isinstance(page, Kept)}
     sources = {name: new.get(name) or before.sources[name] for name in names
                if name in new or name in before.sources}
     problems += duplicate_slugs(source.listing for source in sources.values())
@@ -634,12 +648,12 @@ def _sources(before: Record, names: list[str], made: list[Page | ContentError],
     return sources
 
 
-def _page_outputs(before: Record, sources: dict[str, Source], made: list[Page | ContentError],
-                  versions: Mapping[str, str], composed: Callable[[Page], str]
+def _page_outputs(before: Record, sources: dict[str, Source], made: list[Kept | ContentError],
+                  versions: Mapping[str, str], composed: Callable[[Kept], str]
                   ) -> dict[str, Made]:
     """Each explainer's page (and share card), as made now (composed: its SHA-256, kept in
     the store) or as before."""
-    pages = {page.file: page for page in made if isinstance(page, Page)}
+    pages = {page.file: page for page in made if isinstance(page, Kept)}
     outputs = {}
     for name, source in sources.items():
         path, card = page_path(source.listing), card_path(source.listing)
@@ -727,11 +741,11 @@ def _story_files(story: Story, job: Job, engines: Engines) -> dict[str, bytes]:
     return story_files(engines.templates, [story], job.settings)
 
 
-def _seeds_as_read(files: dict[str, KnownFile], made: list[Page | ContentError]
+def _seeds_as_read(files: dict[str, KnownFile], made: list[Kept | ContentError]
                    ) -> dict[str, KnownFile]:
     """Each seed a page was checked against, with the hash of the bytes validation read and
     the stamp from before: a seed saved meanwhile has another stamp, and is read again."""
-    pages = [page for page in made if isinstance(page, Page)]
+    pages = [page for page in made if isinstance(page, Kept)]
     return {f"seeds/{page.seed}": files[f"seeds/{page.seed}"]._replace(sha=page.seed_sha)
             for page in pages if f"seeds/{page.seed}" in files}
 

@@ -135,20 +135,32 @@ def shown_in_lists(listings: Sequence[Listing], stories: Sequence[Story],
 
 def shown_in(kind: str, ordered: Sequence[Listing], stories: Sequence[Story],
              settings: Settings) -> Shown:
-    """What the file of one kind shows; `ordered` is in index_order."""
-    if kind == "sitemap":
-        return Sitemap(((page_url(settings, "index.html"), ""),
-                        (page_url(settings, "corrections/index.html"), ""),
-                        *((page_url(settings, f"stories/{story.id}/index.html"),
-                           story.last_change.isoformat()) for story in stories),
-                        *((page_url(settings, path), day)
-                          for path, day in map(_mapped, ordered))))
-    if kind == "feed":
-        newest = max((e.updated or e.published for e in ordered), default=None)
-        return Feed(newest.isoformat() if newest else "", tuple(
-            (fed, page_url(settings, path)) for fed, path in map(_fed, ordered[:FEED_ENTRIES])))
+    """What the file of one kind (of shown_kinds) shows; `ordered` is in index_order."""
+    return _SHOWN[kind](ordered, stories, settings)
+
+
+def _sitemap(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings
+             ) -> Sitemap:
+    return Sitemap(((page_url(settings, "index.html"), ""),
+                    (page_url(settings, "corrections/index.html"), ""),
+                    *((page_url(settings, f"stories/{story.id}/index.html"),
+                       story.last_change.isoformat()) for story in stories),
+                    *((page_url(settings, path), day) for path, day in map(_mapped, ordered))))
+
+
+def _feed(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings) -> Feed:
+    newest = max((e.updated or e.published for e in ordered), default=None)
+    return Feed(newest.isoformat() if newest else "", tuple(
+        (fed, page_url(settings, path)) for fed, path in map(_fed, ordered[:FEED_ENTRIES])))
+
+
+def _corrections(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings
+                 ) -> Corrections:
     entries = [entry for listing in ordered for entry in _corrections_of(listing)]
     return Corrections(tuple(sorted(entries, key=operator.attrgetter("date"), reverse=True)))
+
+
+_SHOWN = {"sitemap": _sitemap, "feed": _feed, "corrections": _corrections}
 
 
 # What each file shows of one explainer. shown_in makes the files' data from these, and

@@ -210,11 +210,11 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     only = ["/"] if site_as_left and look is not None else None
     untouched = is_untouched(project.out_dir, previous, only)
     stored = Stored.in_cache(project)
-    job = Job(project, settings, stored, bytecode_folder(project), jobs, progress)
-    change = update(job, before, look, memory.engines if memory else None,
-                    lambda sha: untouched or sha in stored, at_hand=untouched)
-    site = project.out_dir if untouched else None
     have = lambda sha: untouched or sha in stored  # noqa: E731
+    job = Job(project, settings, stored, bytecode_folder(project), jobs, progress)
+    change = update(job, before, look, memory.engines if memory else None, have,
+                    at_hand=untouched)
+    site = project.out_dir if untouched else None
     change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
                        have) if search else _search_as_before(before, change, have)
     files = _Outputs(change.made, change.shas, stored, site)
@@ -302,7 +302,8 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     versions |= {f"context:{name}": _NO_CONTEXT for name in sources}
     for story in told.values():
         versions |= story.versions
-    shown = shown_versions([source.listing for source in sources.values()],
+    ordered = index_order([source.listing for source in sources.values()])
+    shown = shown_versions(ordered,
                            {source.listing.slug: source.listed for source in sources.values()},
                            [story.story for story in told.values()], settings)
     versions |= {f"shown:{kind}": version for kind, version in shown.items()}
@@ -320,7 +321,7 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     outputs = _page_outputs(before, sources, made, versions,
                             functools.partial(_composed, engines, contexts, job.stored))
     output_bytes: dict[str, bytes] = {}
-    for inputs, make in _groups(sources, told, shown):
+    for inputs, make in _groups(sources, ordered, told, shown):
         digest = made_from(inputs, versions)
         kept = _kept(made_before, digest, have)
         if kept is None:  # outputs made together from the same inputs: made again together
@@ -424,8 +425,8 @@ class Kept(NamedTuple):
 
 class _Cards(NamedTuple):
     """The share cards of the pages about to be rendered as they were made before, by
-    content file, and the versions of SHARED now: a card whose made_from is the same is not
-    drawn again."""
+    content file, and what draws a card now: a card whose made_from is the same is not drawn
+    again."""
 
     drawing: str  # drawing_version
     before: dict[str, Made]
@@ -691,19 +692,19 @@ def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
 Make = Callable[[Job, Engines], dict[str, bytes]]
 
 
-def _groups(sources: dict[str, Source], told: dict[str, Told], shown: Collection[str]
-            ) -> list[tuple[tuple[str, ...], Make]]:
+def _groups(sources: dict[str, Source], ordered: list[Listing], told: dict[str, Told],
+            shown: Collection[str]) -> list[tuple[tuple[str, ...], Make]]:
     """The outputs made from several explainers, or from none, in groups, each with the
-    inputs it is made from: the home page, the other files that list every explainer (by
-    what they show of them, `shown`), the files that list none, and each story's page, made
-    from its own explainers (`told`: _stories)."""
+    inputs it is made from: the pages of the home page, the other files that list every
+    explainer (by what they show of them, `shown`), the files that list none, and each
+    story's page, made from its own explainers (`told`: _stories). `ordered`: the sources'
+    listings in index_order."""
     items = {source.listing.slug: source.item for source in sources.values()}
     stories = {ident: story.story for ident, story in told.items()}
-    listings = [source.listing for source in sources.values()]
     groups: list[tuple[tuple[str, ...], Make]] = [
         *((home_inputs(page), functools.partial(_home_page, page, stories, items))
-          for page in home_pages(listings)),
-        *((shown_inputs(kind), functools.partial(_shown_files, kind, listings, stories))
+          for page in home_pages(ordered)),
+        *((shown_inputs(kind), functools.partial(_shown_files, kind, ordered, stories))
           for kind in shown),
         (FIXED_INPUTS, _fixed_files)]
     for ident, story in told.items():
@@ -721,11 +722,11 @@ def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, st
     return {page.path: render_home_page(engines.templates, page, stories, items, job.settings)}
 
 
-def _shown_files(kind: str, listings: list[Listing], stories: Mapping[str, Story], job: Job,
+def _shown_files(kind: str, ordered: list[Listing], stories: Mapping[str, Story], job: Job,
                  engines: Engines) -> dict[str, bytes]:
     from generator.render import shown_files
 
-    shown = shown_in(kind, index_order(listings), list(stories.values()), job.settings)
+    shown = shown_in(kind, ordered, list(stories.values()), job.settings)
     return shown_files(engines.templates, job.settings, shown)
 
 

@@ -50,11 +50,12 @@ def home_path(number: int) -> str:
     return "index.html" if number == 1 else f"page-{number}.html"
 
 
-def home_pages(listings: Sequence[Listing]) -> list[HomePage]:
-    """The pages of the home page: the explainers newest first, each story's together where
-    its newest is, at most HOME_PAGE_SIZE explainers a page unless one story has more."""
+def home_pages(ordered: Sequence[Listing]) -> list[HomePage]:
+    """The pages of the home page: the explainers (`ordered`, in index_order) newest first,
+    each story's together where its newest is, at most HOME_PAGE_SIZE explainers a page
+    unless one story has more."""
     groups: dict[str, list[Listing]] = {}
-    for listing in index_order(listings):
+    for listing in ordered:
         groups.setdefault(listing.story or f"/{listing.slug}", []).append(listing)
     pages: list[list[tuple[str | None, tuple[Listing, ...]]]] = [[]]
     size = 0
@@ -149,7 +150,7 @@ def _sitemap(ordered: Sequence[Listing], stories: Sequence[Story], settings: Set
 
 
 def _feed(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings) -> Feed:
-    newest = max((e.updated or e.published for e in ordered), default=None)
+    newest = _newest(ordered)
     return Feed(newest.isoformat() if newest else "", tuple(
         (fed, page_url(settings, path)) for fed, path in map(_fed, ordered[:FEED_ENTRIES])))
 
@@ -165,6 +166,11 @@ _SHOWN = {"sitemap": _sitemap, "feed": _feed, "corrections": _corrections}
 
 # What each file shows of one explainer. shown_in makes the files' data from these, and
 # listed_versions hashes them, so that the two cannot disagree.
+
+def _newest(ordered: Sequence[Listing]) -> datetime.date | None:
+    """The latest day an explainer was published or updated: the feed's own date."""
+    return max((e.updated or e.published for e in ordered), default=None)
+
 
 def _mapped(listing: Listing) -> tuple[str, str]:
     """The sitemap's entry: the page's path and the day it last changed."""
@@ -191,23 +197,21 @@ def listed_versions(listing: Listing) -> dict[str, str]:
             "corrections": _hash(_corrections_of(listing))}
 
 
-def shown_versions(listings: Sequence[Listing], listed: Mapping[str, Mapping[str, str]],
+def shown_versions(ordered: Sequence[Listing], listed: Mapping[str, Mapping[str, str]],
                    stories: Sequence[Story], settings: Settings) -> dict[str, str]:
     """The version of what each file of shown_kinds shows: a hash that changes whenever
     shown_in's data does (the settings aside: what is made from this is made from them too),
     from each explainer's listed_versions by slug (`listed`), in the order shown_in takes them
-    (and so with it, what sorts them)."""
-    ordered = index_order(listings)
+    (`ordered`, in index_order; and so with it, what sorts them)."""
 
     def joined(kind: str, shown: Sequence[Listing]) -> str:
         return "".join(listed[listing.slug][kind] for listing in shown)
 
     versions = {"corrections": _hash(joined("corrections", [e for e in ordered if e.corrections]))}
     if settings.base_url:
-        newest = max((e.updated or e.published for e in ordered), default=None)
         versions["sitemap"] = _hash(([(story.id, story.last_change) for story in stories],
                                      joined("sitemap", ordered)))
-        versions["feed"] = _hash((newest, joined("feed", ordered[:FEED_ENTRIES])))
+        versions["feed"] = _hash((_newest(ordered), joined("feed", ordered[:FEED_ENTRIES])))
     return {kind: versions[kind] for kind in shown_kinds(settings)}
 
 

@@ -123,7 +123,7 @@ def home_files(env: jinja2.Environment, listings: Sequence[Listing], stories: Se
     (stories.stories_of), and `items` holds render_listing_item's HTML for each slug."""
     by_id = {story.id: story for story in stories}
     return {page.path: render_home_page(env, page, by_id, items, settings)
-            for page in home_pages(listings)}
+            for page in home_pages(index_order(listings))}
 
 
 def render_home_page(env: jinja2.Environment, page: HomePage, stories: Mapping[str, Story],

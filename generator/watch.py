@@ -70,9 +70,9 @@ def watch(project: Project, report: Callable[[Rebuild], None], base_url: str | N
             engines = memory.engines if memory else None
             rebuild_, after = _build_once(project, base_url, jobs, memory, look, cause,
                                           _shown(project, saved))
-            if after is not None and after.engines is not engines:
-                set_aside_from_collections()
             if after is not None:
+                if after.engines is not engines:
+                    set_aside_from_collections()
                 memory, checked = after, cause is not Cause.SAVE
             else:
                 # Nothing was written: keep what is known, with the saves still to look at, and

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from generator.lists import (
     FEED_ENTRIES,
+    index_order,
     listed_versions,
     shown_in_lists,
     shown_versions,
@@ -44,7 +45,8 @@ EDITS = st.one_of(st.tuples(st.just("title"), WORDS), st.tuples(st.just("summary
 
 
 def versions(listings: list[Listing], site: Settings) -> dict[str, str]:
-    return shown_versions(listings, {e.slug: listed_versions(e) for e in listings}, [], site)
+    return shown_versions(index_order(listings), {e.slug: listed_versions(e) for e in listings},
+                          [], site)
 
 
 @settings(max_examples=300, deadline=None)

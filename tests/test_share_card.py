@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -68,76 +69,81 @@ def test_each_explainer_has_its_card_named_in_its_page(tmp_path, base_url):
         assert image is None and not card.exists()
 
 
-def test_a_card_is_made_again_only_when_its_page_is(tmp_path):
+BASE = "https://desk.example/"
+
+
+@pytest.fixture
+def built_with_cards(tmp_path) -> Project:
+    """A copy of the project, built with a base URL (so with share cards)."""
     for part in ("content", "seeds", "templates"):
         shutil.copytree(REPO / part, tmp_path / part)
     project = Project.at(tmp_path)
-    base = "https://desk.example/"
-    build(project, base_url=base)
+    build(project, base_url=BASE)
+    return project
+
+
+@pytest.fixture
+def cards_drawn(monkeypatch) -> list[tuple[str, str]]:
+    """Each card drawn from now on, as (the explainer's title, the site's title)."""
+    made: list[tuple[str, str]] = []
+    draw = cards.share_card
+    monkeypatch.setattr(cards, "share_card", lambda listing, title, *rest: (
+        made.append((listing.title, title)), draw(listing, title, *rest))[1])
+    return made
+
+
+def test_a_card_is_made_again_only_when_its_page_is(built_with_cards):
+    project = built_with_cards
     card = project.out_dir / FIRST_STORY / "share.png"
     before = card.read_bytes()
-    assert build(project, base_url=base).rendered == 0
+    assert build(project, base_url=BASE).rendered == 0
     story = project.content_dir / f"{FIRST_STORY}.md"
     story.write_text(story.read_text(encoding="utf-8").replace(
         "    status: proposed\n", "    status: in effect\n", 1), encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1
+    assert build(project, base_url=BASE).rendered == 1
     assert card.read_bytes() != before, "the card shows the new status"
     build(project)  # without a base URL there is nothing to name a card by
     assert not card.exists()
 
 
-def test_a_card_is_drawn_again_only_when_what_it_shows_changes(tmp_path, monkeypatch):
-    # The card shows the title, the events' dates and the phases: an edit to the summary
-    # renders the page again but keeps the card; an edit to the title draws it again.
+def card_as_a_cold_build_has_it(project: Project, fresh: Path) -> bool:
     from generator import pipeline
 
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    project = Project.at(tmp_path)
-    base = "https://desk.example/"
-    build(project, base_url=base)
-    drawn_for: list[str] = []
-    draw = cards.share_card
-    monkeypatch.setattr(cards, "share_card", lambda listing, *rest: (
-        drawn_for.append(listing.title), draw(listing, *rest))[1])
+    pipeline.build(Project.at(project.root, fresh), base_url=BASE)
+    card = f"{FIRST_STORY}/share.png"
+    return (project.out_dir / card).read_bytes() == (fresh / card).read_bytes()
+
+
+def test_a_card_is_drawn_again_only_when_what_it_shows_changes(built_with_cards, cards_drawn,
+                                                                tmp_path):
+    # The card shows the title, the events' dates and the phases: an edit to the summary
+    # renders the page again but keeps the card; an edit to the title draws it again.
+    project = built_with_cards
     story = project.content_dir / f"{FIRST_STORY}.md"
     text = story.read_text(encoding="utf-8")
     story.write_text(text.replace("summary: >-\n", "summary: >-\n  Edited.\n", 1),
                      encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1 and drawn_for == []
+    assert build(project, base_url=BASE).rendered == 1 and cards_drawn == []
     title = Listing.of(check(project).explainers[0]).title
     story.write_text(story.read_text(encoding="utf-8").replace(title, f"{title}, edited", 1),
                      encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1 and drawn_for == [f"{title}, edited"]
-    fresh = Project.at(project.root, tmp_path / "fresh")
-    pipeline.build(fresh, base_url=base)
-    card = f"{FIRST_STORY}/share.png"
-    assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()
+    assert build(project, base_url=BASE).rendered == 1
+    assert [explainer for explainer, _ in cards_drawn] == [f"{title}, edited"]
+    assert card_as_a_cold_build_has_it(project, tmp_path / "fresh")
 
 
-def test_a_template_saved_renders_the_pages_again_but_draws_no_card(tmp_path, monkeypatch):
+def test_a_template_saved_renders_the_pages_again_but_draws_no_card(built_with_cards, cards_drawn,
+                                                                    tmp_path):
     # A card is drawn by the generator alone, from the site's title and publisher: a template
     # does not reach it, the site's title does.
-    from generator import pipeline
-
-    for part in ("content", "seeds", "templates"):
-        shutil.copytree(REPO / part, tmp_path / part)
-    project = Project.at(tmp_path)
-    base = "https://desk.example/"
-    build(project, base_url=base)
-    drawn_for: list[str] = []
-    draw = cards.share_card
-    monkeypatch.setattr(cards, "share_card", lambda listing, title, *rest: (
-        drawn_for.append(title), draw(listing, title, *rest))[1])
+    project = built_with_cards
     partial = project.templates_dir / "partials" / "summary.html"
     partial.write_text(partial.read_text(encoding="utf-8") + "{# saved #}\n", encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1 and drawn_for == []
+    assert build(project, base_url=BASE).rendered == 1 and cards_drawn == []
     project.settings_file.write_text("title: The Desk\n", encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1 and drawn_for == ["The Desk"]
-    fresh = Project.at(project.root, tmp_path / "fresh")
-    pipeline.build(fresh, base_url=base)
-    card = f"{FIRST_STORY}/share.png"
-    assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()
+    assert build(project, base_url=BASE).rendered == 1
+    assert [site for _, site in cards_drawn] == ["The Desk"]
+    assert card_as_a_cold_build_has_it(project, tmp_path / "fresh")
 
 
 def test_the_card_keeps_the_colours_it_was_drawn_in(listing):
@@ -172,14 +178,13 @@ def test_a_card_kept_for_a_new_address_comes_from_the_cache_or_is_drawn_again(tm
     from tests.test_home_pages import desk
 
     project = desk(tmp_path / "desk", 3)
-    base = "https://desk.example/"
-    build(project, base_url=base)
+    build(project, base_url=BASE)
     shutil.rmtree(project.root / ".explainer-cache" / "files")
     story = project.content_dir / "truce-000.md"
     story.write_text(story.read_text(encoding="utf-8").replace(
         "slug: truce-call-0", "slug: truce-call-zero"), encoding="utf-8")
-    assert build(project, base_url=base).rendered == 1
+    assert build(project, base_url=BASE).rendered == 1
     fresh = Project.at(project.root, tmp_path / "fresh")
-    pipeline.build(fresh, base_url=base)
+    pipeline.build(fresh, base_url=BASE)
     card = "truce-call-zero/share.png"
     assert (project.out_dir / card).read_bytes() == (fresh.out_dir / card).read_bytes()

@@ -35,7 +35,7 @@ from generator.up_to_date import FOLDER
 from generator.write import FileStamp, KnownFile, SiteFiles
 
 if TYPE_CHECKING:
-    from generator.incremental import Told
+    from generator.incremental import Lists, Told
 
 _GENERATOR = Path(__file__).resolve().parent
 _FORMAT = 11
@@ -91,6 +91,8 @@ class Record:
     # The versions of the inputs (incremental.py) at the update in this process that made
     # this record: every output of it was made from these. Not saved.
     versions: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # The order of the site's lists at that update (incremental.Lists). Not saved.
+    lists: Lists | None = field(default=None, compare=False, repr=False)
 
 
 def code_fingerprint(project: Project) -> str:
@@ -333,13 +335,17 @@ class Stored:
         # Handed to each worker with every chunk of work: not the listing, which can be long.
         return {"folder": self.folder, "_names": None}
 
-    def keep_only(self, shas: set[str]) -> None:
-        """Drop what no output of the last build is."""
+    def drop(self, shas: Iterable[str]) -> None:
+        """Drop these, if kept."""
         names = self._listed()
-        for sha in [name for name in names if name not in shas]:
+        for sha in shas:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.folder / sha)
             names.discard(sha)
+
+    def keep_only(self, shas: set[str]) -> None:
+        """Drop what no output of the last build is."""
+        self.drop([name for name in self._listed() if name not in shas])
         for stale in self.folder.parent.glob("jinja*"):  # of another Jinja version
             if stale.name != _jinja_folder():
                 shutil.rmtree(stale, ignore_errors=True)

@@ -16,18 +16,25 @@ inputs are not those it was made from, or when its bytes are needed and kept now
 
 What a build knew is a Record (cache.py), saved in `.explainer-cache/` for the next process
 and kept in memory (Memory) for the next build of a watching process, which then looks again
-only at the files its watcher reported.
+only at the files its watcher reported. When those are explainers and seeds it knew, the update
+starts from the record kept and changes only what they change (_after_saves), without a loop
+over every explainer: a save costs about the same in a site of a hundred and of ten thousand.
+Any other change is worked out over every explainer (_whole); a test checks that the two give
+the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import gc
 import hashlib
+import operator
 import os
 import stat
 from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -57,6 +64,7 @@ from generator.lists import (
     index_order,
     listed_versions,
     shown_in,
+    shown_kinds,
     shown_versions,
 )
 from generator.neighbours import StoryContext, compose, story_contexts
@@ -73,7 +81,7 @@ from generator.pipeline import (
 from generator.project import Project
 from generator.schema import Listing, Settings, card_path, page_path
 from generator.search import FOLDER as SEARCH_FOLDER
-from generator.stories import Story, story_members, story_of
+from generator.stories import Story, event_order, story_members, story_of
 from generator.write import FileStamp, KnownFile, is_untouched, write_site
 
 SHARED = ("code", "settings")
@@ -164,13 +172,19 @@ class Memory:
 class Update:
     """What one update found: the new record (the site as before), the outputs made again
     with their bytes (but the explainers' pages and cards, which are in the job's store as
-    they are made), and every output's SHA-256."""
+    they are made), and the paths of the outputs it made or kept anew (None: any may
+    differ from before)."""
 
     record: Record
     made: dict[str, bytes]
-    shas: dict[str, str]
     loaded: tuple[str, ...]  # the content files loaded again
     engines: tuple[str, Engines] | None
+    remade: frozenset[str] | None = None
+
+    @property
+    def shas(self) -> Mapping[str, str]:
+        """Every output's SHA-256, by its path."""
+        return _Shas(self.record.outputs)
 
 
 @dataclass(frozen=True)
@@ -279,17 +293,25 @@ def _to_look_at(memory: Memory | None, changed: Collection[Path] | None
 def update(job: Job, before: Record, look: frozenset[Path] | None,
            engines: tuple[str, Engines] | None, have: Has, at_hand: bool = False) -> Update:
     """Load and render again what changed since `before`; ContentError with every problem.
-    `at_hand`: the caller knows that every output of `before` can be had."""
+    `at_hand`: the caller knows that every output of `before` can be had; then, after saves of
+    explainers and seeds, `before` is changed only where they change it (_after_saves)."""
+    code = _code_now(job.project, before, look)
+    files = _looked_at(job.project, before.files, look)
+    saved = _saved_files(job.project, before, look, files) if at_hand else None
+    patched = None if saved is None else _after_saves(job, before, saved, engines, have,
+                                                       code, files)
+    return patched or _whole(job, before, engines, have, code, files)
+
+
+def _whole(job: Job, before: Record, engines: tuple[str, Engines] | None, have: Has,
+           code: str, files: dict[str, KnownFile]) -> Update:
+    """The update worked out over every explainer and every file of the site."""
     project, settings = job.project, job.settings
-    code = _code_now(project, before, look)
-    files = _looked_at(project, before.files, look)
     versions = _versions_of(project, settings, code, files)
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
-    saved_only = at_hand and _saved_only(look, differing)
-    todo = [name for name in (_saved_pages(before, names, differing) if saved_only else names)
-            if _stale_page(before, name, versions, have, differing)]
+    todo = [name for name in names if _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
     made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
     sources = _sources(before, names, made, versions)
@@ -297,52 +319,49 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
         return _as_recorded(dataclasses.replace(before, code=code, files=files), engines)
     versions |= {f"listing:{name}": source.version for name, source in sources.items()}
     told = _stories(before.stories, [source.listing for source in sources.values()])
-    contexts = {name: context for story in told.values()
-                for name, context in story.contexts.items()}
     versions |= {f"context:{name}": _NO_CONTEXT for name in sources}
     for story in told.values():
         versions |= story.versions
-    ordered = index_order([source.listing for source in sources.values()])
-    shown = shown_versions(ordered,
-                           {source.listing.slug: source.listed for source in sources.values()},
-                           [story.story for story in told.values()], settings)
-    versions |= {f"shown:{kind}": version for kind, version in shown.items()}
+    lists = _lists_of(index_order([source.listing for source in sources.values()]))
+    versions |= _shown(lists, sources, told, shown_kinds(settings))
     # Pages whose story changed around them: rendered again (their bytes before composing
     # are kept nowhere), as few as a story's explainers.
     rendered = set(todo)
     differing = _differing(before, versions)
-    shown_anew = _story_changed(sources, differing) if saved_only else sources
-    again = [name for name in shown_anew if name not in rendered
+    again = [name for name in sources if name not in rendered
              and _stale_composition(before, name, sources[name], versions, differing)]
     if again:
         engines = _engines_for(code, engines, job)
         made += _render_pages(job, again, engines,
                               _Cards.of(before, again, versions, job.stored))
-    outputs = _page_outputs(before, sources, made, versions,
-                            functools.partial(_composed, engines, contexts, job.stored))
-    output_bytes: dict[str, bytes] = {}
-    for inputs, make in _groups(sources, ordered, told, shown):
-        digest = made_from(inputs, versions)
-        kept = _kept(made_before, digest, have)
-        if kept is None:  # outputs made together from the same inputs: made again together
-            engines = _engines_for(code, engines, job)
-            new = make(job, engines[1])
-            kept = {path: Made(digest, _sha(data)) for path, data in new.items()}
-            output_bytes |= new
-        outputs |= kept
-    record = Record(code, files | _seeds_as_read(files, made), sources, outputs, before.site,
-                    before.out_dir, before.rows, stories=told, versions=versions)
-    shas = {path: outputs[path].sha for path in sorted(outputs)}
-    return Update(record, output_bytes, shas, (*todo, *again), engines)
+    pages = _pages(made)
+    outputs = _page_outputs(before, sources, pages) | _made_pages(
+        pages, versions, functools.partial(_composed, engines, told, job.stored))
+    made_now, output_bytes, engines = _make_groups(
+        job, code, engines, _groups(sources, lists, told, settings), versions,
+        lambda digest: _kept(made_before, digest, have))
+    record = Record(code, files | _seeds_as_read(files, made), sources, outputs | made_now,
+                    before.site, before.out_dir, before.rows, stories=told, versions=versions,
+                    lists=lists)
+    return Update(record, output_bytes, (*todo, *again), engines)
 
 
 def _versions_of(project: Project, settings: Settings, code: str,
                  files: Mapping[str, KnownFile]) -> dict[str, str]:
     """The versions of the content files and seeds, and of what they are all read with."""
-    return {name: known.sha for name, known in files.items()} | {
-        "code": code, "settings": _version_of(repr(settings)),
-        "cards": "yes" if settings.base_url else "no", "static": static_fingerprint(project),
-        "drawing": drawing_version(code, settings)}
+    return {name: known.sha for name, known in files.items()} | _shared_versions(
+        project, settings, code)
+
+
+def _shared_versions(project: Project, settings: Settings, code: str) -> dict[str, str]:
+    """The versions of what many outputs are made from: what a change to one changes is
+    worked out by the whole update (_SITE_WIDE)."""
+    return {"code": code, "settings": _version_of(repr(settings)),
+            "cards": "yes" if settings.base_url else "no", "static": static_fingerprint(project),
+            "drawing": drawing_version(code, settings)}
+
+
+_SITE_WIDE = ("code", "settings", "cards", "static", "drawing")
 
 
 def _code_now(project: Project, before: Record, look: frozenset[Path] | None) -> str:
@@ -371,9 +390,7 @@ def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
     All but the search index, which the search stage adds (_searched, or as it was)."""
     outputs = {path: made for path, made in before.outputs.items()
                if not _in_search_index(path)}
-    record = dataclasses.replace(before, outputs=outputs)
-    return Update(record, {}, {path: outputs[path].sha for path in sorted(outputs)}, (),
-                  engines)
+    return Update(dataclasses.replace(before, outputs=outputs), {}, (), engines)
 
 
 def _in_search_index(path: str) -> bool:
@@ -396,17 +413,44 @@ _NO_CONTEXT = hashlib.sha256(repr(None).encode()).hexdigest()  # a page in no st
 def _stories(known: Mapping[str, Told], listings: list[Listing]) -> dict[str, Told]:
     """Each story of the listings, by its id: as `known` has it while its explainers are
     the same, else worked out again."""
-    told = {}
-    for ident, explainers in story_members(listings).items():
-        story = known.get(ident)
-        if story is None or story.explainers != explainers:
-            worked_out = story_of(ident, explainers)
-            contexts = story_contexts([worked_out])
-            story = Told(explainers, worked_out, contexts,
-                         {f"context:{name}": _version_of(repr(context))
-                          for name, context in contexts.items()})
-        told[ident] = story
-    return told
+    return {ident: _told(ident, explainers, known.get(ident))
+            for ident, explainers in story_members(listings).items()}
+
+
+def _told(ident: str, explainers: tuple[Listing, ...], known: Told | None) -> Told:
+    """A story of these explainers (in event_order): `known` if it has the same."""
+    if known is not None and known.explainers == explainers:
+        return known
+    story = story_of(ident, explainers)
+    contexts = story_contexts([story])
+    return Told(explainers, story, contexts, {f"context:{name}": _version_of(repr(context))
+                                             for name, context in contexts.items()})
+
+
+class Lists(NamedTuple):
+    """The order of the site's lists, as an update worked it out, kept with its record for
+    the next update in the same process (_after_saves)."""
+
+    ordered: list[Listing]  # lists.index_order
+    position: dict[str, int]  # each explainer's in `ordered`, by content file
+    home: list[HomePage]  # lists.home_pages
+    home_of: dict[str, int]  # the page of `home` that lists each explainer, by content file
+
+
+def _lists_of(ordered: list[Listing]) -> Lists:
+    home = home_pages(ordered)
+    return Lists(ordered, {listing.file: n for n, listing in enumerate(ordered)}, home,
+                 {e.file: n for n, page in enumerate(home) for _, members in page.groups
+                  for e in members})
+
+
+def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told],
+           kinds: Collection[str]) -> dict[str, str]:
+    """The versions of what the files of `kinds` (lists.shown_kinds) show, as the inputs
+    "shown:<kind>"."""
+    versions = shown_versions(lists.ordered, lambda listing: sources[listing.file].listed,
+                              [story.story for story in told.values()], kinds)
+    return {f"shown:{kind}": version for kind, version in versions.items()}
 
 
 class Kept(NamedTuple):
@@ -460,11 +504,12 @@ def _render_pages(job: Job, names: list[str], engines: tuple[str, Engines] | Non
     return made
 
 
-def _composed(engines: tuple[str, Engines] | None, contexts: Mapping[str, StoryContext],
-              stored: Stored, page: Kept) -> str:
+def _composed(engines: tuple[str, Engines] | None, told: Mapping[str, Told], stored: Stored,
+              page: Kept) -> str:
     """The SHA-256 of a page rendered now, with what it shows of its story
-    (neighbours.compose), kept in the store."""
-    context = contexts.get(page.file)
+    (neighbours.compose; `told`: the stories by id), kept in the store."""
+    story = told.get(page.listing.story) if page.listing.story else None
+    context: StoryContext | None = story.contexts.get(page.file) if story else None
     if context is None:  # in no story: rendered without slots
         return page.sha
     assert engines is not None  # a page was rendered, so engines were made
@@ -513,10 +558,9 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
                            [folder for folder, _ in parts])
         made["search/index.html"] = html
         page = {"search/index.html": Made(digest, _sha(html))}
-    outputs = change.record.outputs | kept | page
-    record = dataclasses.replace(change.record, outputs=outputs)
-    return dataclasses.replace(change, record=record, made=made,
-                               shas={path: outputs[path].sha for path in sorted(outputs)})
+    record = dataclasses.replace(change.record,
+                                 outputs=_unsearched(change.record.outputs) | kept | page)
+    return dataclasses.replace(change, record=record, made=made, remade=None)
 
 
 def _search_as_before(before: Record, change: Update, have: Has) -> Update:
@@ -524,11 +568,16 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
     takes seconds at a thousand explainers, too long to wait for after each save."""
     kept = {path: made for path, made in before.outputs.items()
             if (path == "search/index.html" or _in_search_index(path)) and have(made.sha)}
-    if "search/index.html" not in kept:
-        return change
-    outputs = change.record.outputs | kept
-    return dataclasses.replace(change, record=dataclasses.replace(change.record, outputs=outputs),
-                               shas={path: outputs[path].sha for path in sorted(outputs)})
+    if "search/index.html" not in kept:  # an index without its page is none
+        kept = {}
+    record = dataclasses.replace(change.record, outputs=_unsearched(change.record.outputs) | kept)
+    return dataclasses.replace(change, record=record, remade=None)
+
+
+def _unsearched(outputs: dict[str, Made]) -> dict[str, Made]:
+    """The outputs but the search index and page (an update after saves keeps them)."""
+    return {path: made for path, made in outputs.items()
+            if not (path == "search/index.html" or _in_search_index(path))}
 
 
 def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Settings,
@@ -565,7 +614,7 @@ def _engines_for(code: str, engines: tuple[str, Engines] | None, job: Job
 
 
 def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Has,
-                differing: frozenset[str] | None) -> bool:
+                differing: AbstractSet[str] | None) -> bool:
     """Whether a content file's page must be made again."""
     source = before.sources.get(name)
     if source is None:
@@ -581,32 +630,16 @@ def _stale_page(before: Record, name: str, versions: Mapping[str, str], have: Ha
 
 
 def _stale_composition(before: Record, name: str, source: Source,
-                       versions: Mapping[str, str], differing: frozenset[str] | None) -> bool:
+                       versions: Mapping[str, str], differing: AbstractSet[str] | None) -> bool:
     """Whether a page rendered as before must be composed with its story again."""
     made = before.outputs.get(page_path(source.listing))
     return made is None or _changed(page_inputs(name, source.seed), versions, made.inputs,
                                     differing)
 
 
-def _saved_only(look: frozenset[Path] | None, differing: frozenset[str] | None) -> bool:
-    """Whether this update follows saves in this process (the files saved are known) and
-    changed no input of every page: then, with every output of the update before at hand,
-    only pages whose own inputs changed can be stale, and `differing` names them."""
-    return look is not None and differing is not None and differing.isdisjoint(
-        (*SHARED, "cards"))
-
-
-def _saved_pages(before: Record, names: list[str], differing: frozenset[str]) -> list[str]:
-    """After saves (_saved_only), the content files whose pages may be stale: those saved,
-    new ones, and those of a seed saved."""
-    seeds = {key.removeprefix("seeds/") for key in differing if key.startswith("seeds/")}
-    known = before.sources
-    return [name for name in names if name in differing or name not in known
-            or (seeds and known[name].seed in seeds)]
-
-
-def _story_changed(sources: Mapping[str, Source], differing: frozenset[str]) -> list[str]:
-    """After saves (_saved_only), the pages whose story may show differently around them."""
+def _story_changed(sources: Mapping[str, Source], differing: AbstractSet[str]) -> list[str]:
+    """The pages whose story may show differently around them (`differing`: the inputs
+    changed)."""
     return sorted(name for key in differing if key.startswith("context:")
                   and (name := key.removeprefix("context:")) in sources)
 
@@ -622,7 +655,7 @@ def _differing(before: Record, versions: Mapping[str, str]) -> frozenset[str] | 
 
 
 def _changed(inputs: tuple[str, ...], versions: Mapping[str, str], made_then: str,
-             differing: frozenset[str] | None) -> bool:
+             differing: AbstractSet[str] | None) -> bool:
     """Whether the versions of the inputs are not those an output was made from (`made_then`,
     their made_from then): after an update in this process, as `differing` says, else by
     hashing them all."""
@@ -636,11 +669,7 @@ def _sources(before: Record, names: list[str], made: list[Kept | ContentError],
     """What each content file gives the lists: as loaded now, or as before; ContentError
     with every file's problems, and any slug used twice."""
     problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
-    new = {page.file: Source(page.seed, page.listing, page.item,
-                             _version_of(repr((page.listing, page.item))),
-                             made_from(rendered_inputs(page.file, page.seed), versions),
-                             listed_versions(page.listing))
-           for page in made if isinstance(page, Kept)}
+    new = {page.file: _source(page, versions) for page in made if isinstance(page, Kept)}
     sources = {name: new.get(name) or before.sources[name] for name in names
                if name in new or name in before.sources}
     problems += duplicate_slugs(source.listing for source in sources.values())
@@ -649,26 +678,45 @@ def _sources(before: Record, names: list[str], made: list[Kept | ContentError],
     return sources
 
 
-def _page_outputs(before: Record, sources: dict[str, Source], made: list[Kept | ContentError],
-                  versions: Mapping[str, str], composed: Callable[[Kept], str]
+def _pages(made: list[Kept | ContentError]) -> dict[str, Kept]:
+    """The pages rendered, by content file; ContentError with every problem, if any."""
+    problems = [p for err in made if isinstance(err, ContentError) for p in err.problems]
+    if problems:
+        raise ContentError(problems)
+    return {page.file: page for page in made if isinstance(page, Kept)}
+
+
+def _source(page: Kept, versions: Mapping[str, str]) -> Source:
+    """What a page rendered now gives the lists."""
+    return Source(page.seed, page.listing, page.item, _version_of(repr((page.listing, page.item))),
+                  made_from(rendered_inputs(page.file, page.seed), versions),
+                  listed_versions(page.listing))
+
+
+def _page_outputs(before: Record, sources: dict[str, Source], pages: Mapping[str, Kept]
                   ) -> dict[str, Made]:
-    """Each explainer's page (and share card), as made now (composed: its SHA-256, kept in
-    the store) or as before."""
-    pages = {page.file: page for page in made if isinstance(page, Kept)}
+    """The page (and share card) of each explainer not among `pages`, as before."""
     outputs = {}
     for name, source in sources.items():
-        path, card = page_path(source.listing), card_path(source.listing)
-        if name in pages:
-            page = pages[name]
-            outputs[path] = Made(made_from(page_inputs(name, source.seed), versions),
-                                 composed(page))
-            if page.card_sha:
-                outputs[card] = Made(card_made_from(name, page.listing, versions["drawing"]),
-                                     page.card_sha)
-        else:
+        if name not in pages:
+            path, card = page_path(source.listing), card_path(source.listing)
             outputs[path] = before.outputs[path]
             if card in before.outputs:
                 outputs[card] = before.outputs[card]
+    return outputs
+
+
+def _made_pages(pages: Mapping[str, Kept], versions: Mapping[str, str],
+                composed: Callable[[Kept], str]) -> dict[str, Made]:
+    """The page (and share card) of each explainer of `pages`, as made now (`composed`: its
+    SHA-256, composed with its story and kept in the store)."""
+    outputs = {}
+    for name, page in pages.items():
+        outputs[page_path(page.listing)] = Made(made_from(page_inputs(name, page.seed),
+                                                          versions), composed(page))
+        if page.card_sha:
+            outputs[card_path(page.listing)] = Made(
+                card_made_from(name, page.listing, versions["drawing"]), page.card_sha)
     return outputs
 
 
@@ -690,27 +738,55 @@ def _kept(made_before: dict[str, dict[str, Made]], inputs: str, have: Has
 
 # How to make a group of outputs, from the job and the engines.
 Make = Callable[[Job, Engines], dict[str, bytes]]
+# The outputs made from several explainers, or from none, in groups, each with the inputs it
+# is made from: outputs made together from the same inputs are made again together.
+Group = tuple[tuple[str, ...], Make]
 
 
-def _groups(sources: dict[str, Source], ordered: list[Listing], told: dict[str, Told],
-            shown: Collection[str]) -> list[tuple[tuple[str, ...], Make]]:
-    """The outputs made from several explainers, or from none, in groups, each with the
-    inputs it is made from: the pages of the home page, the other files that list every
-    explainer (by what they show of them, `shown`), the files that list none, and each
-    story's page, made from its own explainers (`told`: _stories). `ordered`: the sources'
-    listings in index_order."""
-    items = {source.listing.slug: source.item for source in sources.values()}
-    stories = {ident: story.story for ident, story in told.items()}
-    groups: list[tuple[tuple[str, ...], Make]] = [
-        *((home_inputs(page), functools.partial(_home_page, page, stories, items))
-          for page in home_pages(ordered)),
-        *((shown_inputs(kind), functools.partial(_shown_files, kind, ordered, stories))
-          for kind in shown),
-        (FIXED_INPUTS, _fixed_files)]
-    for ident, story in told.items():
-        names = [explainer.file for explainer in story.explainers]
-        groups.append((story_inputs(ident, names), functools.partial(_story_files, story.story)))
-    return groups
+def _groups(sources: Mapping[str, Source], lists: Lists, told: Mapping[str, Told],
+            settings: Settings) -> list[Group]:
+    """Every group: the pages of the home page, the other files that list every explainer,
+    the files that list none, and each story's page."""
+    return [*(_home_group(page, sources, told) for page in lists.home),
+            *(_shown_group(kind, lists, told) for kind in shown_kinds(settings)),
+            (FIXED_INPUTS, _fixed_files),
+            *(_story_group(ident, story) for ident, story in told.items())]
+
+
+def _home_group(page: HomePage, sources: Mapping[str, Source], told: Mapping[str, Told]
+                ) -> Group:
+    items = {e.slug: sources[e.file].item for _, members in page.groups for e in members}
+    stories = {ident: told[ident].story for ident, _ in page.groups if ident is not None}
+    return home_inputs(page), functools.partial(_home_page, page, stories, items)
+
+
+def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
+    return shown_inputs(kind), functools.partial(_shown_files, kind, lists.ordered, told)
+
+
+def _story_group(ident: str, story: Told) -> Group:
+    return (story_inputs(ident, [explainer.file for explainer in story.explainers]),
+            functools.partial(_story_files, story.story))
+
+
+def _make_groups(job: Job, code: str, engines: tuple[str, Engines] | None,
+                 groups: list[Group], versions: Mapping[str, str],
+                 kept: Callable[[str], dict[str, Made] | None]
+                 ) -> tuple[dict[str, Made], dict[str, bytes], tuple[str, Engines] | None]:
+    """The outputs of the groups, as made before (`kept`, by their made_from, when at hand)
+    or made now, with the bytes of those made now and the engines they were made with."""
+    outputs: dict[str, Made] = {}
+    made: dict[str, bytes] = {}
+    for inputs, make in groups:
+        digest = made_from(inputs, versions)
+        found = kept(digest)
+        if found is None:
+            engines = _engines_for(code, engines, job)
+            new = make(job, engines[1])
+            found = {path: Made(digest, _sha(data)) for path, data in new.items()}
+            made |= new
+        outputs |= found
+    return outputs, made, engines
 
 
 # The render stage is imported when something is made: not by a build that makes nothing.
@@ -722,11 +798,11 @@ def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, st
     return {page.path: render_home_page(engines.templates, page, stories, items, job.settings)}
 
 
-def _shown_files(kind: str, ordered: list[Listing], stories: Mapping[str, Story], job: Job,
+def _shown_files(kind: str, ordered: list[Listing], told: Mapping[str, Told], job: Job,
                  engines: Engines) -> dict[str, bytes]:
     from generator.render import shown_files
 
-    shown = shown_in(kind, ordered, list(stories.values()), job.settings)
+    shown = shown_in(kind, ordered, [story.story for story in told.values()], job.settings)
     return shown_files(engines.templates, job.settings, shown)
 
 
@@ -751,6 +827,132 @@ def _seeds_as_read(files: dict[str, KnownFile], made: list[Kept | ContentError]
             for page in pages if f"seeds/{page.seed}" in files}
 
 
+# ------------------------------------------------------------------- after saves
+
+def _saved_files(project: Project, before: Record, look: frozenset[Path] | None,
+                 files: Mapping[str, KnownFile]) -> list[str] | None:
+    """The files saved (`look`), by name, when `before` was made by an update in this process
+    (it keeps its lists) and each of them is an explainer it listed or a seed it read, still
+    there; else None."""
+    if look is None or before.lists is None:
+        return None
+    saved = []
+    for path in look:
+        name = f"{path.parent.name}/{path.name}"
+        known = before.sources if path.parent == project.content_dir else before.files
+        if path.parent not in (project.content_dir, project.seeds_dir) or name not in known \
+                or name not in files:
+            return None
+        saved.append(name)
+    return saved
+
+
+def _after_saves(job: Job, before: Record, saved: list[str],
+                 engines: tuple[str, Engines] | None, have: Has, code: str,
+                 files: dict[str, KnownFile]) -> Update | None:
+    """The update after saves of explainers and seeds (_saved_files), made from `before` by
+    changing only what they change: their pages, the pages of their stories, and the files
+    that list them, found by the inputs whose versions changed, where _whole looks at every
+    explainer. None when a save changed what is worked out over them all: an input of every
+    page, or where an explainer is listed (its slug, story or date). A test checks that it
+    gives what _whole does."""
+    versions, differing = dict(before.versions), set[str]()
+    _patch(versions, differing, _shared_versions(job.project, job.settings, code)
+           | {name: files[name].sha for name in saved})
+    if not differing.isdisjoint(_SITE_WIDE):
+        return None
+    todo = [name for name in _pages_saved(before, saved, differing)
+            if _stale_page(before, name, versions, have, differing)]
+    if not todo:
+        return Update(dataclasses.replace(before, files=files, versions=versions), {}, (),
+                      engines, frozenset())
+    engines = _engines_for(code, engines, job)
+    made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
+    pages = _pages(made)
+    if any(_placed(page.listing) != _placed(before.sources[name].listing)
+           for name, page in pages.items()):
+        return None
+    sources = before.sources | {name: _source(page, versions) for name, page in pages.items()}
+    _patch(versions, differing, {f"listing:{name}": sources[name].version for name in pages})
+    idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
+    told = before.stories | {ident: _told(ident, tuple(sorted(
+        (sources[e.file].listing for e in before.stories[ident].explainers), key=event_order)),
+        before.stories[ident]) for ident in idents}
+    for ident in idents:
+        _patch(versions, differing, told[ident].versions)
+    lists = _relisted(before.lists, pages, sources)
+    kinds = [kind for kind in shown_kinds(job.settings)
+             if _shows_anew(kind, before, sources, pages, told, idents)]
+    _patch(versions, differing, _shown(lists, sources, told, kinds))
+    again = [name for name in _story_changed(sources, differing) if name not in pages
+             and _stale_composition(before, name, sources[name], versions, differing)]
+    if again:
+        made += _render_pages(job, again, engines,
+                              _Cards.of(before, again, versions, job.stored))
+        pages = _pages(made)
+    outputs = _made_pages(pages, versions,
+                          functools.partial(_composed, engines, told, job.stored))
+    home = sorted({lists.home_of[name] for name in pages})
+    groups = [group for group in (*(_home_group(lists.home[n], sources, told) for n in home),
+                                  *(_shown_group(kind, lists, told) for kind in kinds),
+                                  *(_story_group(ident, told[ident]) for ident in idents))
+              if not differing.isdisjoint(group[0])]
+    made_now, output_bytes, engines = _make_groups(job, code, engines, groups, versions,
+                                                   lambda _: None)
+    outputs |= made_now
+    record = Record(code, files | _seeds_as_read(files, made), sources,
+                    before.outputs | outputs, before.site, before.out_dir, before.rows,
+                    stories=told, versions=versions, lists=lists)
+    return Update(record, output_bytes, tuple(pages), engines, frozenset(outputs))
+
+
+def _patch(versions: dict[str, str], differing: set[str], new: Mapping[str, str]) -> None:
+    """Set these versions, noting in `differing` those that are not as they were."""
+    differing.update(name for name, version in new.items() if versions.get(name) != version)
+    versions.update(new)
+
+
+def _pages_saved(before: Record, saved: list[str], differing: set[str]) -> list[str]:
+    """The explainers whose content file or seed is among those saved with other bytes."""
+    pages = [name for name in saved if name in differing and name in before.sources]
+    seeds = {name.removeprefix("seeds/") for name in saved
+             if name in differing and name.startswith("seeds/")}
+    if seeds:
+        pages += [name for name, source in before.sources.items()
+                  if source.seed in seeds and name not in pages]
+    return pages
+
+
+def _placed(listing: Listing) -> tuple[str, str | None, datetime.date]:
+    """What says where an explainer is listed: on which page of the home page, where in the
+    lists, in which story."""
+    return listing.slug, listing.story, listing.published
+
+
+def _relisted(lists: Lists, pages: Mapping[str, Kept], sources: Mapping[str, Source]) -> Lists:
+    """The lists with the listings of `pages` as they are now, each in its place."""
+    ordered, home = list(lists.ordered), list(lists.home)
+    for name, page in pages.items():
+        ordered[lists.position[name]] = page.listing
+    for n in {lists.home_of[name] for name in pages}:
+        home[n] = home[n]._replace(groups=tuple(
+            (ident, tuple(sources[e.file].listing for e in members))
+            for ident, members in home[n].groups))
+    return lists._replace(ordered=ordered, home=home)
+
+
+def _shows_anew(kind: str, before: Record, sources: Mapping[str, Source],
+                pages: Mapping[str, Kept], told: Mapping[str, Told], idents: list[str]
+                ) -> bool:
+    """Whether the file of a kind (lists.shown_kinds) may show something else now that
+    `pages` were made again: what it shows of one of them, or, for the sitemap, the day
+    one of their stories last changed."""
+    return any(sources[name].listed[kind] != before.sources[name].listed[kind]
+               for name in pages) or (kind == "sitemap" and any(
+        told[ident].story.last_change != before.stories[ident].story.last_change
+        for ident in idents))
+
+
 # ------------------------------------------------------------------- looking at the files
 
 def _looked_at(project: Project, before: dict[str, KnownFile], look: frozenset[Path] | None
@@ -764,7 +966,9 @@ def _looked_at(project: Project, before: dict[str, KnownFile], look: frozenset[P
         names = [f"{folder.name}/{name}" for folder in folders for name in _names(folder)]
         return _known(project, names, before)
     looked = {f"{path.parent.name}/{path.name}" for path in look if path.parent in folders}
-    kept = {name: known for name, known in before.items() if name not in looked}
+    kept = dict(before)  # a copy, not a loop over every file
+    for name in looked:
+        kept.pop(name, None)
     return kept | _known(project, sorted(looked), before)
 
 
@@ -819,11 +1023,31 @@ def _version_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class _Shas(Mapping[str, str]):
+    """Each output's SHA-256 by its path, read from the record's outputs when asked for: after
+    a save, no loop over every output of a large site."""
+
+    def __init__(self, outputs: Mapping[str, Made]) -> None:
+        self.outputs = outputs
+
+    def __getitem__(self, path: str) -> str:
+        return self.outputs[path].sha
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.outputs)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.outputs
+
+    def __len__(self) -> int:
+        return len(self.outputs)
+
+
 class _Outputs(Mapping[str, bytes]):
     """Every output's bytes, read only when written: as made now, else as kept in the cache,
     else from the site (`site`, when it is as the last build left it)."""
 
-    def __init__(self, made: dict[str, bytes], shas: dict[str, str], stored: Stored,
+    def __init__(self, made: dict[str, bytes], shas: Mapping[str, str], stored: Stored,
                  site: Path | None) -> None:
         self.made, self.shas, self.stored, self.site = made, shas, stored, site
 
@@ -909,11 +1133,15 @@ class PreviewSite:
                 self._memory = memory.after_failure(changed)
             return Refresh(frozenset(), ())
         stored.keep((change.shas[path], data) for path, data in change.made.items())
-        stored.keep_only(set(change.shas.values()))
-        before = self._site.shas
-        differ = {path for path in change.shas.keys() | before.keys()
-                  if change.shas.get(path) != before.get(path)}
-        self._site, self.problems = _Outputs({}, change.shas, stored, None), []
+        before, shas = self._site.shas, change.shas
+        looked = change.remade if change.remade is not None else shas.keys() | before.keys()
+        differ = {path for path in looked if shas.get(path) != before.get(path)}
+        if change.remade is None:
+            stored.keep_only(set(shas.values()))
+        else:  # what the paths changed held, unless another path holds it too
+            wanted = set(map(operator.itemgetter(1), change.record.outputs.values()))
+            stored.drop({before[path] for path in differ if path in before} - wanted)
+        self._site, self.problems = _Outputs({}, shas, stored, None), []
         self._memory = Memory(change.record, None, change.engines)
         return Refresh(frozenset(differ), change.loaded,
                        change.engines is not (memory.engines if memory else None))

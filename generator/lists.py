@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from generator.schema import Listing, Settings, page_path
@@ -197,22 +197,22 @@ def listed_versions(listing: Listing) -> dict[str, str]:
             "corrections": _hash(_corrections_of(listing))}
 
 
-def shown_versions(ordered: Sequence[Listing], listed: Mapping[str, Mapping[str, str]],
-                   stories: Sequence[Story], settings: Settings) -> dict[str, str]:
-    """The version of what each file of shown_kinds shows: a hash that changes whenever
-    shown_in's data does (the settings aside: what is made from this is made from them too),
-    from each explainer's listed_versions by slug (`listed`), in the order shown_in takes them
-    (`ordered`, in index_order; and so with it, what sorts them)."""
+def shown_versions(ordered: Sequence[Listing], listed: Callable[[Listing], Mapping[str, str]],
+                   stories: Sequence[Story], kinds: Collection[str]) -> dict[str, str]:
+    """The version of what each file of `kinds` (of shown_kinds) shows: a hash that changes
+    whenever shown_in's data does (the settings aside: what is made from this is made from
+    them too), from each explainer's listed_versions (`listed`), in the order shown_in takes
+    them (`ordered`, in index_order; and so with it, what sorts them)."""
 
-    def joined(kind: str, shown: Sequence[Listing]) -> str:
-        return "".join(listed[listing.slug][kind] for listing in shown)
+    def joined(kind: str, shown: Iterable[Listing]) -> str:
+        return "".join(listed(listing)[kind] for listing in shown)
 
-    versions = {"corrections": _hash(joined("corrections", [e for e in ordered if e.corrections]))}
-    if settings.base_url:
-        versions["sitemap"] = _hash(([(story.id, story.last_change) for story in stories],
-                                     joined("sitemap", ordered)))
-        versions["feed"] = _hash((_newest(ordered), joined("feed", ordered[:FEED_ENTRIES])))
-    return {kind: versions[kind] for kind in shown_kinds(settings)}
+    made = {"corrections": lambda: _hash(joined("corrections",
+                                                (e for e in ordered if e.corrections))),
+            "sitemap": lambda: _hash(([(story.id, story.last_change) for story in stories],
+                                      joined("sitemap", ordered))),
+            "feed": lambda: _hash((_newest(ordered), joined("feed", ordered[:FEED_ENTRIES])))}
+    return {kind: made[kind]() for kind in kinds}
 
 
 def _hash(data: object) -> str:

@@ -64,10 +64,15 @@ def story_members(listings: Sequence[Listing]) -> dict[str, tuple[Listing, ...]]
     """The explainers of each story, by its id (in order), in the order of the events they
     report."""
     members: dict[str, list[Listing]] = {}
-    for listing in sorted(listings, key=lambda e: (e.events_from, e.published, e.slug)):
+    for listing in sorted(listings, key=event_order):
         if listing.story:
             members.setdefault(listing.story, []).append(listing)
     return {ident: tuple(found) for ident, found in sorted(members.items())}
+
+
+def event_order(listing: Listing) -> tuple[datetime.date, datetime.date, str]:
+    """The order of a story's explainers: of the events they report."""
+    return listing.events_from, listing.published, listing.slug
 
 
 def story_of(ident: str, explainers: tuple[Listing, ...]) -> Story:

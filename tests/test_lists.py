@@ -14,6 +14,7 @@ from generator.lists import (
     index_order,
     listed_versions,
     shown_in_lists,
+    shown_kinds,
     shown_versions,
 )
 from generator.schema import Listing, Settings
@@ -45,8 +46,9 @@ EDITS = st.one_of(st.tuples(st.just("title"), WORDS), st.tuples(st.just("summary
 
 
 def versions(listings: list[Listing], site: Settings) -> dict[str, str]:
-    return shown_versions(index_order(listings), {e.slug: listed_versions(e) for e in listings},
-                          [], site)
+    listed = {e.slug: listed_versions(e) for e in listings}
+    return shown_versions(index_order(listings), lambda e: listed[e.slug], [],
+                          shown_kinds(site))
 
 
 @settings(max_examples=300, deadline=None)

@@ -74,6 +74,7 @@ from generator.pipeline import (
     Page,
     content_names,
     duplicate_slugs,
+    is_content_name,
     load_settings,
     make_engines,
     make_page,
@@ -832,16 +833,18 @@ def _seeds_as_read(files: dict[str, KnownFile], made: list[Kept | ContentError]
 def _saved_files(project: Project, before: Record, look: frozenset[Path] | None,
                  files: Mapping[str, KnownFile]) -> list[str] | None:
     """The files saved (`look`), by name, when `before` was made by an update in this process
-    (it keeps its lists) and each of them is an explainer it listed or a seed it read, still
-    there; else None."""
+    (it keeps its lists) and each of them is in the content or seeds folder: an explainer it
+    listed, still there, or a file that is no explainer (a seed, or an editor's temporary
+    file); else None."""
     if look is None or before.lists is None:
         return None
     saved = []
     for path in look:
         name = f"{path.parent.name}/{path.name}"
-        known = before.sources if path.parent == project.content_dir else before.files
-        if path.parent not in (project.content_dir, project.seeds_dir) or name not in known \
-                or name not in files:
+        if path.parent == project.content_dir and is_content_name(path.name):
+            if name not in before.sources or name not in files:  # a new or deleted explainer
+                return None
+        elif path.parent != project.seeds_dir and path.parent != project.content_dir:
             return None
         saved.append(name)
     return saved
@@ -858,7 +861,10 @@ def _after_saves(job: Job, before: Record, saved: list[str],
     gives what _whole does."""
     versions, differing = dict(before.versions), set[str]()
     _patch(versions, differing, _shared_versions(job.project, job.settings, code)
-           | {name: files[name].sha for name in saved})
+           | {name: files[name].sha for name in saved if name in files})
+    for gone in (name for name in saved if name not in files and name in versions):
+        del versions[gone]
+        differing.add(gone)
     if not differing.isdisjoint(_SITE_WIDE):
         return None
     todo = [name for name in _pages_saved(before, saved, differing)

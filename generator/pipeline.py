@@ -191,13 +191,17 @@ def content_files(project: Project) -> list[Path]:
 def content_names(project: Project) -> list[str]:
     """The names of the content files, in order; ContentError when there are none."""
     require_content_folder(project)
-    # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
-    found = sorted(name for name in _names_in(project.content_dir)
-                   if name.endswith(".md") and not name.startswith("."))
+    found = sorted(name for name in _names_in(project.content_dir) if is_content_name(name))
     if not found:
         raise ContentError([Problem("content/", None, None, "folder",
                                     "no .md files to build; start one with 'explainer new'")])
     return found
+
+
+def is_content_name(name: str) -> bool:
+    """Whether a file of the content folder is an explainer, by its name."""
+    # Names starting with '.' are editors' lock and swap files, as the shell's * skips them.
+    return name.endswith(".md") and not name.startswith(".")
 
 
 def _names_in(folder: Path) -> list[str]:

@@ -53,6 +53,21 @@ def _unchanged(root: Path) -> list[Path]:
     return [path]
 
 
+def _temporary(root: Path) -> list[Path]:
+    """What some editors do on saving: write a file to test the folder, and delete it."""
+    made = [root / "content" / "4913", root / "seeds" / ".story-00006.txt.tmp"]
+    for path in made:
+        path.write_text("", encoding="utf-8")
+    return made
+
+
+def _temporary_gone(root: Path) -> list[Path]:
+    gone = [root / "content" / "4913", root / "seeds" / ".story-00006.txt.tmp"]
+    for path in gone:
+        path.unlink()
+    return gone
+
+
 # Each edit, with whether the update after it changes the last one's record (True) or works
 # everything out again (False: the saves moved an explainer in the lists).
 EDITS: list[tuple[str, Callable[[Path], list[Path]], bool]] = [
@@ -67,6 +82,8 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]], bool]] = [
                               "    title: Halt to strikes on power plants"), True),
     ("article and seed", _article, True),
     ("saved unchanged", _unchanged, True),
+    ("an editor's temporary files", _temporary, True),
+    ("an editor's temporary files deleted", _temporary_gone, True),
     ("the day published", _front(1, r"^published: 2026-11-27$", "published: 2026-11-28"), False),
     ("story", _front(10, r"^story: (.*)-1$", r"story: \1-0"), False),
 ]

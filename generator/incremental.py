@@ -171,13 +171,11 @@ class Memory:
 
 @dataclass(frozen=True)
 class Update:
-    """What one update found: the new record (the site as before), the outputs made again
-    with their bytes (but the explainers' pages and cards, which are in the job's store as
-    they are made), and the paths of the outputs it made or kept anew (None: any may
-    differ from before)."""
+    """What one update found: the new record (the site as before; the bytes of every output
+    it made are in the job's store, kept as they were made), and the paths of the outputs it
+    made or kept anew (None: any may differ from before)."""
 
     record: Record
-    made: dict[str, bytes]
     loaded: tuple[str, ...]  # the content files loaded again
     engines: tuple[str, Engines] | None
     remade: frozenset[str] | None = None
@@ -230,11 +228,10 @@ def rebuild(project: Project, base_url: str | None, memory: Memory | None,
     change = update(job, before, look, memory.engines if memory else None, have,
                     at_hand=untouched)
     site = project.out_dir if untouched else None
-    change = _searched(job, before, change, _Outputs(change.made, change.shas, stored, site),
+    change = _searched(job, before, change, _Outputs(change.shas, stored, site),
                        have) if search else _search_as_before(before, change, have)
-    files = _Outputs(change.made, change.shas, stored, site)
+    files = _Outputs(change.shas, stored, site)
     written = write_site(files, project.out_dir, change.shas, previous if untouched else None)
-    stored.keep((change.shas[path], data) for path, data in change.made.items())
     record = dataclasses.replace(change.record, site=written.site,
                                  out_dir=str(project.out_dir))
     on_disk = record == before and identity is not None and (
@@ -338,13 +335,12 @@ def _whole(job: Job, before: Record, engines: tuple[str, Engines] | None, have: 
     pages = _pages(made)
     outputs = _page_outputs(before, sources, pages) | _made_pages(
         pages, versions, functools.partial(_composed, engines, told, job.stored))
-    made_now, output_bytes, engines = _make_groups(
-        job, code, engines, _groups(sources, lists, told, settings), versions,
-        lambda digest: _kept(made_before, digest, have))
+    made_now, engines = _make_groups(job, code, engines, _groups(sources, lists, told, settings),
+                                     versions, lambda digest: _kept(made_before, digest, have))
     record = Record(code, files | _seeds_as_read(files, made), sources, outputs | made_now,
                     before.site, before.out_dir, before.rows, stories=told, versions=versions,
                     lists=lists)
-    return Update(record, output_bytes, (*todo, *again), engines)
+    return Update(record, (*todo, *again), engines)
 
 
 def _versions_of(project: Project, settings: Settings, code: str,
@@ -391,7 +387,7 @@ def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
     All but the search index, which the search stage adds (_searched, or as it was)."""
     outputs = {path: made for path, made in before.outputs.items()
                if not _in_search_index(path)}
-    return Update(dataclasses.replace(before, outputs=outputs), {}, (), engines)
+    return Update(dataclasses.replace(before, outputs=outputs), (), engines)
 
 
 def _in_search_index(path: str) -> bool:
@@ -531,7 +527,7 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
 
     pages = sorted(page_path(source.listing) for source in change.record.sources.values())
     parts = shards(pages)
-    made_before, made, kept = _by_inputs(before), dict(change.made), {}
+    made_before, kept = _by_inputs(before), {}
     again: dict[str, tuple[str, list[str]]] = {}  # the shards to index again, by digest
     for folder, paths in parts:
         digest = _version_of("\n".join([folder, change.record.code, job.settings.language,
@@ -544,8 +540,7 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
     bundles = index_shards([(folder, {path: read[path] for path in paths})
                             for folder, paths in again.values()], job.settings.language)
     for digest, bundle in zip(again, bundles, strict=True):
-        made |= bundle
-        kept |= {path: Made(digest, _sha(data)) for path, data in bundle.items()}
+        kept |= _keep(job.stored, digest, bundle)
     digest = _version_of("\n".join(["search", change.record.code, repr(job.settings),
                                      *(folder for folder, _ in parts),
                                      *(f"{path}\0{change.shas[path]}" for path in pages)]))
@@ -555,13 +550,11 @@ def _searched(job: Job, before: Record, change: Update, read: Mapping[str, bytes
 
         engines = _engines_for(change.record.code, change.engines, job)
         listings = [source.listing for source in change.record.sources.values()]
-        html = search_page(engines[1].templates, job.settings, listings,
-                           [folder for folder, _ in parts])
-        made["search/index.html"] = html
-        page = {"search/index.html": Made(digest, _sha(html))}
+        page = _keep(job.stored, digest, {"search/index.html": search_page(
+            engines[1].templates, job.settings, listings, [folder for folder, _ in parts])})
     record = dataclasses.replace(change.record,
                                  outputs=_unsearched(change.record.outputs) | kept | page)
-    return dataclasses.replace(change, record=record, made=made, remade=None)
+    return dataclasses.replace(change, record=record, remade=None)
 
 
 def _search_as_before(before: Record, change: Update, have: Has) -> Update:
@@ -773,21 +766,26 @@ def _story_group(ident: str, story: Told) -> Group:
 def _make_groups(job: Job, code: str, engines: tuple[str, Engines] | None,
                  groups: list[Group], versions: Mapping[str, str],
                  kept: Callable[[str], dict[str, Made] | None]
-                 ) -> tuple[dict[str, Made], dict[str, bytes], tuple[str, Engines] | None]:
+                 ) -> tuple[dict[str, Made], tuple[str, Engines] | None]:
     """The outputs of the groups, as made before (`kept`, by their made_from, when at hand)
-    or made now, with the bytes of those made now and the engines they were made with."""
+    or made now and kept in the store, with the engines they were made with."""
     outputs: dict[str, Made] = {}
-    made: dict[str, bytes] = {}
     for inputs, make in groups:
         digest = made_from(inputs, versions)
         found = kept(digest)
         if found is None:
             engines = _engines_for(code, engines, job)
-            new = make(job, engines[1])
-            found = {path: Made(digest, _sha(data)) for path, data in new.items()}
-            made |= new
+            found = _keep(job.stored, digest, make(job, engines[1]))
         outputs |= found
-    return outputs, made, engines
+    return outputs, engines
+
+
+def _keep(stored: Stored, digest: str, made: dict[str, bytes]) -> dict[str, Made]:
+    """Outputs made from the inputs of this made_from, kept in the store as they are made:
+    the bytes of a large site's lists are not all held in memory at once."""
+    outputs = {path: Made(digest, _sha(data)) for path, data in made.items()}
+    stored.keep((outputs[path].sha, data) for path, data in made.items())
+    return outputs
 
 
 # The render stage is imported when something is made: not by a build that makes nothing.
@@ -870,8 +868,8 @@ def _after_saves(job: Job, before: Record, saved: list[str],
     todo = [name for name in _pages_saved(before, saved, differing)
             if _stale_page(before, name, versions, have, differing)]
     if not todo:
-        return Update(dataclasses.replace(before, files=files, versions=versions), {}, (),
-                      engines, frozenset())
+        return Update(dataclasses.replace(before, files=files, versions=versions), (), engines,
+                      frozenset())
     engines = _engines_for(code, engines, job)
     made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
     pages = _pages(made)
@@ -903,13 +901,12 @@ def _after_saves(job: Job, before: Record, saved: list[str],
                                   *(_shown_group(kind, lists, told) for kind in kinds),
                                   *(_story_group(ident, told[ident]) for ident in idents))
               if not differing.isdisjoint(group[0])]
-    made_now, output_bytes, engines = _make_groups(job, code, engines, groups, versions,
-                                                   lambda _: None)
+    made_now, engines = _make_groups(job, code, engines, groups, versions, lambda _: None)
     outputs |= made_now
     record = Record(code, files | _seeds_as_read(files, made), sources,
                     before.outputs | outputs, before.site, before.out_dir, before.rows,
                     stories=told, versions=versions, lists=lists)
-    return Update(record, output_bytes, tuple(pages), engines, frozenset(outputs))
+    return Update(record, tuple(pages), engines, frozenset(outputs))
 
 
 def _patch(versions: dict[str, str], differing: set[str], new: Mapping[str, str]) -> None:
@@ -1050,16 +1047,13 @@ class _Shas(Mapping[str, str]):
 
 
 class _Outputs(Mapping[str, bytes]):
-    """Every output's bytes, read only when written: as made now, else as kept in the cache,
-    else from the site (`site`, when it is as the last build left it)."""
+    """Every output's bytes, read only when written: as kept in the store, else from the site
+    (`site`, when it is as the last build left it)."""
 
-    def __init__(self, made: dict[str, bytes], shas: Mapping[str, str], stored: Stored,
-                 site: Path | None) -> None:
-        self.made, self.shas, self.stored, self.site = made, shas, stored, site
+    def __init__(self, shas: Mapping[str, str], stored: Stored, site: Path | None) -> None:
+        self.shas, self.stored, self.site = shas, stored, site
 
     def __getitem__(self, path: str) -> bytes:
-        if path in self.made:
-            return self.made[path]
         if self.shas[path] in self.stored:
             return self.stored.read(self.shas[path])
         assert self.site is not None, path
@@ -1110,7 +1104,7 @@ class PreviewSite:
         self.problems: list[Problem] = []
         self._memory: Memory | None = None
         self._folder = PreviewFolder(project)
-        self._site = _Outputs({}, {}, Stored(self._folder.path / "files"), None)
+        self._site = _Outputs({}, Stored(self._folder.path / "files"), None)
 
     @property
     def files(self) -> Mapping[str, bytes]:
@@ -1138,7 +1132,6 @@ class PreviewSite:
             if memory is not None:
                 self._memory = memory.after_failure(changed)
             return Refresh(frozenset(), ())
-        stored.keep((change.shas[path], data) for path, data in change.made.items())
         before, shas = self._site.shas, change.shas
         looked = change.remade if change.remade is not None else shas.keys() | before.keys()
         differ = {path for path in looked if shas.get(path) != before.get(path)}
@@ -1147,7 +1140,7 @@ class PreviewSite:
         else:  # what the paths changed held, unless another path holds it too
             wanted = set(map(operator.itemgetter(1), change.record.outputs.values()))
             stored.drop({before[path] for path in differ if path in before} - wanted)
-        self._site, self.problems = _Outputs({}, shas, stored, None), []
+        self._site, self.problems = _Outputs(shas, stored, None), []
         self._memory = Memory(change.record, None, change.engines)
         return Refresh(frozenset(differ), change.loaded,
                        change.engines is not (memory.engines if memory else None))

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from generator.incremental import Lists, Told
 
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 11
+_FORMAT = 12
 _MANIFEST = up_to_date.MANIFEST
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -54,7 +54,7 @@ class Source(NamedTuple):
 
     seed: str
     listing: Listing
-    item: str  # its entry on the home page (partials/listing.html), as HTML
+    item: bytes  # its entry on the home page (partials/listing.html), as UTF-8 HTML
     version: str  # a hash of the two above: the input "listing:<file>" of what lists it
     # A hash of the versions of what its page was rendered from (incremental.page_inputs):
     # its page is composed again, with its story's context, without rendering it again.

@@ -457,7 +457,7 @@ class Kept(NamedTuple):
 
     file: str
     listing: Listing
-    item: str
+    item: bytes
     sha: str
     seed: str
     seed_sha: str
@@ -790,7 +790,7 @@ def _keep(stored: Stored, digest: str, made: dict[str, bytes]) -> dict[str, Made
 
 # The render stage is imported when something is made: not by a build that makes nothing.
 
-def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, str], job: Job,
+def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, bytes], job: Job,
                engines: Engines) -> dict[str, bytes]:
     from generator.render import render_home_page
 

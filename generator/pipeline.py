@@ -62,7 +62,7 @@ class Page:
 
     file: str  # as the project shows it
     listing: Listing
-    item: str  # its entry on the home page (partials/listing.html)
+    item: bytes  # its entry on the home page (partials/listing.html), as UTF-8
     html: bytes
     sha: str  # of html
     seed: str
@@ -171,7 +171,7 @@ def checked_pages(made: Sequence[Page | ContentError]) -> list[Page]:
 
 
 def listed_files(env: jinja2.Environment, settings: Settings, listings: Sequence[Listing],
-                 stories: Sequence[Story], items: Mapping[str, str]) -> dict[str, bytes]:
+                 stories: Sequence[Story], items: Mapping[str, bytes]) -> dict[str, bytes]:
     """The files that list every explainer (and `stories`, theirs: stories_of): the pages of
     the home page (from each one's entry, by slug), and those of what lists.py says the
     others show: the sitemap, the feed, the corrections page and its feed."""

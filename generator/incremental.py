@@ -855,7 +855,8 @@ def _after_saves(job: Job, before: Record, saved: list[str],
     changing only what they change: their pages, the pages of their stories, and the files
     that list them, found by the inputs whose versions changed, where _whole looks at every
     explainer. None when a save changed what is worked out over them all: an input of every
-    page, or where an explainer is listed (its slug, story or date). A test checks that it
+    page, or where an explainer is listed (its slug, story, date or how many corrections it
+    has). A test checks that it
     gives what _whole does."""
     versions, differing = dict(before.versions), set[str]()
     _patch(versions, differing, _shared_versions(job.project, job.settings, code)
@@ -926,10 +927,11 @@ def _pages_saved(before: Record, saved: list[str], differing: set[str]) -> list[
     return pages
 
 
-def _placed(listing: Listing) -> tuple[str, str | None, datetime.date]:
+def _placed(listing: Listing) -> tuple[str, str | None, datetime.date, int]:
     """What says where an explainer is listed: on which page of the home page, where in the
-    lists, in which story."""
-    return listing.slug, listing.story, listing.published
+    lists, in which story; and how many corrections it has, which the number of the
+    corrections page's pages is worked out from."""
+    return listing.slug, listing.story, listing.published, len(listing.corrections)
 
 
 def _relisted(lists: Lists, pages: Mapping[str, Kept], sources: Mapping[str, Source]) -> Lists:

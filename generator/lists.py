@@ -24,6 +24,9 @@ FEED_ENTRIES = 50
 # A home page listing every explainer of a large site would be megabytes long on a phone; the
 # older ones are on further pages. A story's explainers are never split between two pages.
 HOME_PAGE_SIZE = 20
+# So, for the corrections page: a desk that corrects its explainers in the open can have
+# thousands, a page of megabytes.
+CORRECTIONS_PAGE_SIZE = 50
 
 
 def index_order(listings: Sequence[Listing]) -> list[Listing]:
@@ -118,6 +121,30 @@ class Corrections(NamedTuple):
 
 
 Shown = Sitemap | Feed | Corrections
+
+
+class CorrectionsPage(NamedTuple):
+    """One page of the corrections page: its path, its number (from 1) of how many, its
+    entries, newest first, and the place of the first among all (from 1)."""
+
+    path: str
+    number: int
+    count: int
+    entries: tuple[CorrectionEntry, ...]
+    first: int
+
+
+def corrections_path(number: int) -> str:
+    return "corrections/index.html" if number == 1 else f"corrections/page-{number}.html"
+
+
+def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
+    """The pages of the corrections page: the entries newest first, CORRECTIONS_PAGE_SIZE a
+    page; one page, with none, when there are none."""
+    size = CORRECTIONS_PAGE_SIZE
+    chunks = [shown.entries[at:at + size] for at in range(0, len(shown.entries), size)] or [()]
+    return [CorrectionsPage(corrections_path(number), number, len(chunks), chunk,
+                            (number - 1) * size + 1) for number, chunk in enumerate(chunks, 1)]
 
 
 def shown_kinds(settings: Settings) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ from generator.lists import (
     HomePage,
     Shown,
     Sitemap,
+    corrections_pages,
+    corrections_path,
     home_pages,
     home_path,
     index_order,
@@ -502,9 +504,13 @@ def shown_files(env: jinja2.Environment, settings: Settings, shown: Shown) -> di
 def _corrections_files(env: jinja2.Environment, settings: Settings, shown: Corrections
                        ) -> dict[str, bytes]:
     entries = shown.entries
-    files = {"corrections/index.html": _render(
-        env, "corrections.html", settings, root="../", entries=entries,
-        lang=settings.language, canonical=page_url(settings, "corrections/index.html"))}
+    files = {}
+    for page in corrections_pages(shown):
+        files[page.path] = _render(
+            env, "corrections.html", settings, root="../", page=page,
+            newer=_name(corrections_path(page.number - 1)) if page.number > 1 else None,
+            older=_name(corrections_path(page.number + 1)) if page.number < page.count else None,
+            lang=settings.language, canonical=page_url(settings, page.path))
     if settings.base_url:
         files["corrections.xml"] = _render(
             env, "corrections.xml", settings,
@@ -512,6 +518,11 @@ def _corrections_files(env: jinja2.Environment, settings: Settings, shown: Corre
             entries=[(entry, page_url(settings, page_path(entry.listing)))
                      for entry in entries[:FEED_ENTRIES]])
     return files
+
+
+def _name(path: str) -> str:
+    """A path's link from a page in the same folder."""
+    return path.rsplit("/", 1)[-1]
 
 
 def _render(env: jinja2.Environment, name: str, settings: Settings, **context: object) -> bytes:

@@ -69,12 +69,14 @@ def _temporary_gone(root: Path) -> list[Path]:
 
 
 # Each edit, with whether the update after it changes the last one's record (True) or works
-# everything out again (False: the saves moved an explainer in the lists).
+# everything out again (False: the saves moved an explainer in the lists, or changed how many
+# corrections there are).
 EDITS: list[tuple[str, Callable[[Path], list[Path]], bool]] = [
     ("summary", _front(5, r"^summary: >-\n", "summary: >-\n  Edited while previewing.\n"), True),
     ("title", _front(3, r'^title: "Variant 3:', 'title: "Variant 3, renamed:'), True),
-    ("a correction", _front(11, r"^corrections:\n", "corrections:\n  - date: 2026-12-02\n"
-                            "    kind: correction\n    text: A correction added.\n"), True),
+    ("a correction's words", _front(11, r"^    kind: correction\n    text: >-\n",
+                                    "    kind: correction\n    text: >-\n      Reworded.\n"),
+     True),
     ("the day updated", _front(2, r"^updated: 2026-12-02$", "updated: 2026-12-05"), True),
     ("the day of the events", _front(4, r"^events_from: 2025-03-16$", "events_from: 2025-03-15"),
      True),
@@ -86,6 +88,8 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]], bool]] = [
     ("an editor's temporary files deleted", _temporary_gone, True),
     ("the day published", _front(1, r"^published: 2026-11-27$", "published: 2026-11-28"), False),
     ("story", _front(10, r"^story: (.*)-1$", r"story: \1-0"), False),
+    ("a correction", _front(11, r"^corrections:\n", "corrections:\n  - date: 2026-12-02\n"
+                            "    kind: correction\n    text: A correction added.\n"), False),
 ]
 
 

@@ -1,0 +1,146 @@
+"""The corrections page of a site with many corrections, over pages: every correction listed
+once, newest first, each page linked to the next, the feed with the newest; accessible, fits
+a phone, valid HTML."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import http.server
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator import pipeline
+from generator.incremental import build
+from generator.lists import CORRECTIONS_PAGE_SIZE, FEED_ENTRIES
+from generator.project import Project
+from tests.test_atomic_write import tree_hash
+from tests.test_home_pages import FIRST_DAY, _Quiet, desk, soup
+from tests.test_pages_in_browser import SCREENSHOTS, VNU, axe_violations, open_page
+
+COUNT = 2 * CORRECTIONS_PAGE_SIZE + 5
+ATOM = "{http://www.w3.org/2005/Atom}"
+PATHS = ["corrections/index.html", "corrections/page-2.html", "corrections/page-3.html"]
+
+
+def corrected_desk(root: Path, count: int) -> Project:
+    """desk's explainers, the n-th corrected on the day it was published."""
+    project = desk(root, count)
+    for n in range(count):
+        path = project.content_dir / f"truce-{n:03d}.md"
+        day = FIRST_DAY + datetime.timedelta(days=n)
+        text = path.read_text(encoding="utf-8").replace(
+            f"published: {day}\n", f"published: {day}\nupdated: {day}\n").replace(
+            "sources:\n  - id: wire", f"corrections:\n  - date: {day}\n    kind: correction\n"
+            f"    text: Correction number {n}.\nsources:\n  - id: wire")
+        path.write_text(text, encoding="utf-8")
+    return project
+
+
+def corrections(page: BeautifulSoup) -> list[str]:
+    return [" ".join(li.get_text(" ", strip=True).split()) for li in page.select("li.correction")]
+
+
+def test_many_corrections_are_listed_once_each_newest_first_over_linked_pages(tmp_path):
+    project = corrected_desk(tmp_path / "desk", COUNT)
+    build(project, base_url="https://newsroom.example.org/")
+    pages = [soup(project, path) for path in PATHS]
+    assert not (project.out_dir / "corrections" / "page-4.html").exists()
+    shown = [entry for page in pages for entry in corrections(page)]
+    assert [entry.split("Correction: ")[1] for entry in shown] == [
+        f"Correction number {n}." for n in reversed(range(COUNT))]
+    assert [len(corrections(page)) for page in pages] == [
+        CORRECTIONS_PAGE_SIZE, CORRECTIONS_PAGE_SIZE, 5]
+    # Numbered on from the page before, as one list.
+    assert [page.select_one("ol.corrections-list").get("start") for page in pages] == [
+        None, str(CORRECTIONS_PAGE_SIZE + 1), str(2 * CORRECTIONS_PAGE_SIZE + 1)]
+    for page in pages:  # each entry leads to the correction on its explainer's page
+        for link in page.select("li.correction a"):
+            slug, anchor = link["href"].removeprefix("../").split("/index.html#")
+            assert soup(project, f"{slug}/index.html").find(id=anchor) is not None
+    links = [{a.get_text(strip=True): a["href"] for a in page.select("nav.pages a")}
+             for page in pages]
+    assert links == [{"Older corrections →": "page-2.html"},
+                     {"← Newer corrections": "index.html", "Older corrections →": "page-3.html"},
+                     {"← Newer corrections": "page-2.html"}]
+    assert pages[1].title.get_text() == "Corrections, page 2 of 3 · Explainers"
+    assert pages[1].select_one('link[rel="next"]')["href"] == "page-3.html"
+    assert pages[1].select_one('link[rel="canonical"]')["href"] == (
+        "https://newsroom.example.org/corrections/page-2.html")
+    feed = ElementTree.parse(project.out_dir / "corrections.xml").getroot()
+    assert [entry.findtext(f"{ATOM}summary") for entry in feed.iter(f"{ATOM}entry")] == [
+        f"Correction number {n}." for n in reversed(range(COUNT - FEED_ENTRIES, COUNT))]
+
+
+def test_a_site_with_few_corrections_has_one_page_without_page_links(tmp_path):
+    project = corrected_desk(tmp_path / "desk", 3)
+    build(project)
+    page = soup(project, "corrections/index.html")
+    assert len(corrections(page)) == 3 and page.select("nav.pages") == []
+    assert page.title.get_text() == "Corrections · Explainers"
+    assert not (project.out_dir / "corrections" / "page-2.html").exists()
+
+
+def test_a_correction_that_adds_a_page_or_removes_one_leaves_what_a_fresh_build_makes(tmp_path):
+    project = corrected_desk(tmp_path / "desk", 2 * CORRECTIONS_PAGE_SIZE)
+    build(project)
+    assert not (project.out_dir / "corrections" / "page-3.html").exists()
+    path = project.content_dir / "truce-000.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("corrections:\n", "corrections:\n  - date: 2025-03-19\n"
+                                 "    kind: clarification\n    text: Clarified.\n"),
+                    encoding="utf-8")
+    build(project)
+    assert len(corrections(soup(project, "corrections/page-3.html"))) == 1
+    path.write_text(text, encoding="utf-8")
+    build(project)
+    assert not (project.out_dir / "corrections" / "page-3.html").exists()
+    fresh = Project.at(project.root, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)
+
+
+@pytest.fixture(scope="module")
+def served_corrections(tmp_path_factory) -> Iterator[tuple[Project, str]]:
+    """A site of three pages of corrections, served over HTTP."""
+    project = corrected_desk(tmp_path_factory.mktemp("corrections") / "desk", COUNT)
+    build(project)
+    handler = functools.partial(_Quiet, directory=str(project.out_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_further_corrections_page_is_accessible_and_fits(served_corrections, browser, width,
+                                                           scheme):
+    _, base = served_corrections
+    page, problems = open_page(browser, base + "corrections/page-2.html", width=width,
+                               scheme=scheme)
+    assert axe_violations(page) == [] and problems == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.get_by_role("navigation", name="Pages of corrections").get_by_role(
+        "link", name="Older corrections").click()
+    assert page.url == base + "corrections/page-3.html"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"corrections-page-3-{width}-{scheme}.png"),
+                    full_page=True)
+    page.context.close()
+
+
+def test_the_corrections_pages_are_valid_for_the_nu_html_checker(served_corrections):
+    project, _ = served_corrections
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json",
+                             *(str(project.out_dir / path) for path in PATHS)],
+                            capture_output=True, text=True, check=False)
+    assert json.loads(result.stderr or '{"messages": []}')["messages"] == []
+    assert result.returncode == 0

@@ -179,6 +179,9 @@ class Update:
     loaded: tuple[str, ...]  # the content files loaded again
     engines: tuple[str, Engines] | None
     remade: frozenset[str] | None = None
+    # What it kept in the store that may be no output: the pages of a story before they were
+    # composed with it.
+    scratch: frozenset[str] = frozenset()
 
     @property
     def shas(self) -> Mapping[str, str]:
@@ -296,22 +299,31 @@ def update(job: Job, before: Record, look: frozenset[Path] | None,
     code = _code_now(job.project, before, look)
     files = _looked_at(job.project, before.files, look)
     saved = _saved_files(job.project, before, look, files) if at_hand else None
-    patched = None if saved is None else _after_saves(job, before, saved, engines, have,
-                                                       code, files)
-    return patched or _whole(job, before, engines, have, code, files)
+    rendered: list[Kept] = []
+    if saved is not None:
+        patched = _after_saves(job, before, saved, engines, have, code, files)
+        if isinstance(patched, Update):
+            return patched
+        rendered, engines = patched
+    return _whole(job, before, engines, have, code, files, rendered)
 
 
 def _whole(job: Job, before: Record, engines: tuple[str, Engines] | None, have: Has,
-           code: str, files: dict[str, KnownFile]) -> Update:
-    """The update worked out over every explainer and every file of the site."""
+           code: str, files: dict[str, KnownFile], rendered: list[Kept]) -> Update:
+    """The update worked out over every explainer and every file of the site, with the
+    pages `rendered` already (by _after_saves, which found it could not go on)."""
     project, settings = job.project, job.settings
     versions = _versions_of(project, settings, code, files)
     names = [f"{project.content_dir.name}/{name}" for name in content_names(project)]
     made_before = _by_inputs(before)
     differing = _differing(before, versions)
-    todo = [name for name in names if _stale_page(before, name, versions, have, differing)]
+    done = {page.file for page in rendered}
+    todo = [name for name in names
+            if name not in done and _stale_page(before, name, versions, have, differing)]
     engines = _engines_for(code, engines, job) if todo else engines
-    made = _render_pages(job, todo, engines, _Cards.of(before, todo, versions, job.stored))
+    made: list[Kept | ContentError] = [*rendered, *_render_pages(
+        job, todo, engines, _Cards.of(before, todo, versions, job.stored))]
+    todo += done
     sources = _sources(before, names, made, versions)
     if not todo and _as_recorded_will_do(before, sources, versions, made_before, have):
         return _as_recorded(dataclasses.replace(before, code=code, files=files), engines)
@@ -352,13 +364,11 @@ def _versions_of(project: Project, settings: Settings, code: str,
 
 def _shared_versions(project: Project, settings: Settings, code: str) -> dict[str, str]:
     """The versions of what many outputs are made from: what a change to one changes is
-    worked out by the whole update (_SITE_WIDE)."""
+    worked out by the whole update."""
     return {"code": code, "settings": _version_of(repr(settings)),
             "cards": "yes" if settings.base_url else "no", "static": static_fingerprint(project),
             "drawing": drawing_version(code, settings)}
 
-
-_SITE_WIDE = ("code", "settings", "cards", "static", "drawing")
 
 
 def _code_now(project: Project, before: Record, look: frozenset[Path] | None) -> str:
@@ -848,24 +858,30 @@ def _saved_files(project: Project, before: Record, look: frozenset[Path] | None,
     return saved
 
 
+# What an update after saves hands the whole update when it cannot go on: the pages it
+# rendered (not to be rendered twice), and the engines.
+GivenUp = tuple[list[Kept], tuple[str, Engines] | None]
+
+
 def _after_saves(job: Job, before: Record, saved: list[str],
                  engines: tuple[str, Engines] | None, have: Has, code: str,
-                 files: dict[str, KnownFile]) -> Update | None:
+                 files: dict[str, KnownFile]) -> Update | GivenUp:
     """The update after saves of explainers and seeds (_saved_files), made from `before` by
-    changing only what they change: their pages, the pages of their stories, and the files
-    that list them, found by the inputs whose versions changed, where _whole looks at every
-    explainer. None when a save changed what is worked out over them all: an input of every
-    page, or where an explainer is listed (its slug, story, date or how many corrections it
-    has). A test checks that it
+    changing only what they change, found by the inputs whose versions changed where _whole
+    looks at every explainer: the pages saved (and those whose seed was), the lists and
+    stories they are in (_listed_anew), and the pages of those stories and the files of those
+    lists (_made_anew). GivenUp when a save changed what is worked out over every explainer:
+    an input of every page, or where an explainer is listed (_placed). A test checks that it
     gives what _whole does."""
     versions, differing = dict(before.versions), set[str]()
-    _patch(versions, differing, _shared_versions(job.project, job.settings, code)
-           | {name: files[name].sha for name in saved if name in files})
+    shared = _shared_versions(job.project, job.settings, code)
+    _patch(versions, differing, shared | {name: files[name].sha for name in saved
+                                          if name in files})
     for gone in (name for name in saved if name not in files and name in versions):
         del versions[gone]
         differing.add(gone)
-    if not differing.isdisjoint(_SITE_WIDE):
-        return None
+    if not differing.isdisjoint(shared):
+        return [], engines
     todo = [name for name in _pages_saved(before, saved, differing)
             if _stale_page(before, name, versions, have, differing)]
     if not todo:
@@ -876,7 +892,31 @@ def _after_saves(job: Job, before: Record, saved: list[str],
     pages = _pages(made)
     if any(_placed(page.listing) != _placed(before.sources[name].listing)
            for name, page in pages.items()):
-        return None
+        return list(pages.values()), engines
+    sources, told, lists, kinds = _listed_anew(job.settings, before, pages, versions,
+                                               differing)
+    again = [name for name in _story_changed(sources, differing) if name not in pages
+             and _stale_composition(before, name, sources[name], versions, differing)]
+    if again:  # their story changed around them
+        made += _render_pages(job, again, engines,
+                              _Cards.of(before, again, versions, job.stored))
+        pages = _pages(made)
+    outputs, engines = _made_anew(job, code, engines, pages, sources, told, lists, kinds,
+                                  versions, differing)
+    record = Record(code, files | _seeds_as_read(files, made), sources,
+                    before.outputs | outputs, before.site, before.out_dir, before.rows,
+                    stories=told, versions=versions, lists=lists)
+    return Update(record, tuple(pages), engines, frozenset(outputs),
+                  frozenset(page.sha for page in pages.values()))
+
+
+def _listed_anew(settings: Settings, before: Record, pages: Mapping[str, Kept],
+                 versions: dict[str, str], differing: set[str]
+                 ) -> tuple[dict[str, Source], dict[str, Told], Lists, list[str]]:
+    """What the site's lists and stories are with `pages` as rendered now, each in its place
+    as before: the sources, the stories, the lists, and the kinds of lists.shown_kinds that
+    may show something else. The versions of what they give (listings, stories' contexts,
+    what the shown kinds show) are set in `versions`, and noted in `differing` if new."""
     sources = before.sources | {name: _source(page, versions) for name, page in pages.items()}
     _patch(versions, differing, {f"listing:{name}": sources[name].version for name in pages})
     idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
@@ -885,29 +925,32 @@ def _after_saves(job: Job, before: Record, saved: list[str],
         before.stories[ident]) for ident in idents}
     for ident in idents:
         _patch(versions, differing, told[ident].versions)
+    assert before.lists is not None  # _saved_files: an update in this process made `before`
     lists = _relisted(before.lists, pages, sources)
-    kinds = [kind for kind in shown_kinds(job.settings)
+    kinds = [kind for kind in shown_kinds(settings)
              if _shows_anew(kind, before, sources, pages, told, idents)]
     _patch(versions, differing, _shown(lists, sources, told, kinds))
-    again = [name for name in _story_changed(sources, differing) if name not in pages
-             and _stale_composition(before, name, sources[name], versions, differing)]
-    if again:
-        made += _render_pages(job, again, engines,
-                              _Cards.of(before, again, versions, job.stored))
-        pages = _pages(made)
+    return sources, told, lists, kinds
+
+
+def _made_anew(job: Job, code: str, engines: tuple[str, Engines] | None,
+               pages: Mapping[str, Kept], sources: Mapping[str, Source],
+               told: Mapping[str, Told], lists: Lists, kinds: list[str],
+               versions: Mapping[str, str], differing: set[str]
+               ) -> tuple[dict[str, Made], tuple[str, Engines] | None]:
+    """The outputs made again after saves (_after_saves): the pages rendered, and the groups
+    listing them (their page of the home page, their stories, the shown kinds) whose inputs
+    changed."""
     outputs = _made_pages(pages, versions,
                           functools.partial(_composed, engines, told, job.stored))
     home = sorted({lists.home_of[name] for name in pages})
+    idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
     groups = [group for group in (*(_home_group(lists.home[n], sources, told) for n in home),
                                   *(_shown_group(kind, lists, told) for kind in kinds),
                                   *(_story_group(ident, told[ident]) for ident in idents))
               if not differing.isdisjoint(group[0])]
-    made_now, engines = _make_groups(job, code, engines, groups, versions, lambda _: None)
-    outputs |= made_now
-    record = Record(code, files | _seeds_as_read(files, made), sources,
-                    before.outputs | outputs, before.site, before.out_dir, before.rows,
-                    stories=told, versions=versions, lists=lists)
-    return Update(record, tuple(pages), engines, frozenset(outputs))
+    made, engines = _make_groups(job, code, engines, groups, versions, lambda _: None)
+    return outputs | made, engines
 
 
 def _patch(versions: dict[str, str], differing: set[str], new: Mapping[str, str]) -> None:
@@ -1105,6 +1148,7 @@ class PreviewSite:
         self.project = project
         self.problems: list[Problem] = []
         self._memory: Memory | None = None
+        self._failed = False  # since the folder was last swept of what is no output
         self._folder = PreviewFolder(project)
         self._site = _Outputs({}, Stored(self._folder.path / "files"), None)
 
@@ -1130,19 +1174,20 @@ class PreviewSite:
                             memory.engines if memory else None, stored.__contains__,
                             at_hand=True)
         except ContentError as err:
-            self.problems = err.problems
+            self.problems, self._failed = err.problems, True  # what it kept is no output
             if memory is not None:
                 self._memory = memory.after_failure(changed)
             return Refresh(frozenset(), ())
         before, shas = self._site.shas, change.shas
         looked = change.remade if change.remade is not None else shas.keys() | before.keys()
         differ = {path for path in looked if shas.get(path) != before.get(path)}
-        if change.remade is None:
+        if change.remade is None or self._failed:
             stored.keep_only(set(shas.values()))
-        else:  # what the paths changed held, unless another path holds it too
+        else:  # what the paths changed held and scratch, unless an output holds it
             wanted = set(map(operator.itemgetter(1), change.record.outputs.values()))
-            stored.drop({before[path] for path in differ if path in before} - wanted)
-        self._site, self.problems = _Outputs(shas, stored, None), []
+            stored.drop(({before[path] for path in differ if path in before}
+                         | change.scratch) - wanted)
+        self._site, self.problems, self._failed = _Outputs(shas, stored, None), [], False
         self._memory = Memory(change.record, None, change.engines)
         return Refresh(frozenset(differ), change.loaded,
                        change.engines is not (memory.engines if memory else None))

@@ -229,9 +229,12 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="explainer-bench-", dir=args.folder.resolve()))
         systems = systems_for(folder, size, args.baseline)
         try:
-            for _ in range(args.repeat):
+            for turn in range(args.repeat):
+                # Each turn in the other order: what runs first after another mode (the
+                # kernel still writing the last one's files, say) is not always the same.
+                order = systems if turn % 2 == 0 else systems[::-1]
                 for mode in PYTHON_MODES:
-                    for system in systems:
+                    for system in order:
                         if mode in system.modes:
                             system.results.setdefault(mode, []).append(system.run(system, mode))
             report(size, systems)

@@ -59,7 +59,12 @@ from generator.cache import (
 )
 from generator.errors import ContentError, Problem
 from generator.lists import (
+    CORRECTIONS_PAGE_SIZE,
+    Corrections,
+    CorrectionsPage,
     HomePage,
+    corrections_pages,
+    corrections_versions,
     home_pages,
     index_order,
     listed_versions,
@@ -442,22 +447,29 @@ class Lists(NamedTuple):
     position: dict[str, int]  # each explainer's in `ordered`, by content file
     home: list[HomePage]  # lists.home_pages
     home_of: dict[str, int]  # the page of `home` that lists each explainer, by content file
+    corrections: int  # how many pages the corrections page has (lists.corrections_pages)
 
 
 def _lists_of(ordered: list[Listing]) -> Lists:
     home = home_pages(ordered)
+    corrections = sum(len(listing.corrections) for listing in ordered)
     return Lists(ordered, {listing.file: n for n, listing in enumerate(ordered)}, home,
                  {e.file: n for n, page in enumerate(home) for _, members in page.groups
-                  for e in members})
+                  for e in members}, -(-corrections // CORRECTIONS_PAGE_SIZE) or 1)
 
 
 def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told],
            kinds: Collection[str]) -> dict[str, str]:
     """The versions of what the files of `kinds` (lists.shown_kinds) show, as the inputs
     "shown:<kind>"."""
-    versions = shown_versions(lists.ordered, lambda listing: sources[listing.file].listed,
-                              [story.story for story in told.values()], kinds)
-    return {f"shown:{kind}": version for kind, version in versions.items()}
+    def listed(listing: Listing) -> Mapping[str, str]:
+        return sources[listing.file].listed
+
+    versions = shown_versions(lists.ordered, listed, [story.story for story in told.values()],
+                              kinds)
+    pages = corrections_versions(lists.ordered, listed) if "corrections" in kinds else []
+    return {f"shown:{kind}": version for kind, version in versions.items()} | {
+        f"corrections:{n}": version for n, version in enumerate(pages, 1)}
 
 
 class Kept(NamedTuple):
@@ -753,6 +765,7 @@ def _groups(sources: Mapping[str, Source], lists: Lists, told: Mapping[str, Told
     the files that list none, and each story's page."""
     return [*(_home_group(page, sources, told) for page in lists.home),
             *(_shown_group(kind, lists, told) for kind in shown_kinds(settings)),
+            *_corrections_groups(lists, told),
             (FIXED_INPUTS, _fixed_files),
             *(_story_group(ident, story) for ident, story in told.items())]
 
@@ -766,6 +779,23 @@ def _home_group(page: HomePage, sources: Mapping[str, Source], told: Mapping[str
 
 def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
     return shown_inputs(kind), functools.partial(_shown_files, kind, lists.ordered, told)
+
+
+def _corrections_groups(lists: Lists, told: Mapping[str, Told]) -> list[Group]:
+    """Each page of the corrections page, made from its version ("corrections:<n>",
+    lists.corrections_versions); what they show worked out once for all those made."""
+    found: list[list[CorrectionsPage]] = []
+
+    def pages(settings: Settings) -> list[CorrectionsPage]:
+        if not found:
+            found.append(corrections_pages(shown_in(
+                "corrections", lists.ordered, [story.story for story in told.values()],
+                settings)))
+        return found[0]
+
+    count = lists.corrections
+    return [(("corrections", f"{n}/{count}", *SHARED, f"corrections:{n}"),
+             functools.partial(_corrections_page, n, pages)) for n in range(1, count + 1)]
 
 
 def _story_group(ident: str, story: Told) -> Group:
@@ -809,10 +839,20 @@ def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, by
 
 def _shown_files(kind: str, ordered: list[Listing], told: Mapping[str, Told], job: Job,
                  engines: Engines) -> dict[str, bytes]:
-    from generator.render import shown_files
+    from generator.render import corrections_feed, shown_files
 
     shown = shown_in(kind, ordered, [story.story for story in told.values()], job.settings)
+    if isinstance(shown, Corrections):  # the pages are made one by one (_corrections_groups)
+        return corrections_feed(engines.templates, job.settings, shown)
     return shown_files(engines.templates, job.settings, shown)
+
+
+def _corrections_page(number: int, pages: Callable[[Settings], list[CorrectionsPage]],
+                      job: Job, engines: Engines) -> dict[str, bytes]:
+    from generator.render import corrections_page
+
+    page = pages(job.settings)[number - 1]
+    return {page.path: corrections_page(engines.templates, job.settings, page)}
 
 
 def _fixed_files(job: Job, engines: Engines) -> dict[str, bytes]:
@@ -947,6 +987,8 @@ def _made_anew(job: Job, code: str, engines: tuple[str, Engines] | None,
     idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
     groups = [group for group in (*(_home_group(lists.home[n], sources, told) for n in home),
                                   *(_shown_group(kind, lists, told) for kind in kinds),
+                                  *(_corrections_groups(lists, told)
+                                    if "corrections" in kinds else ()),
                                   *(_story_group(ident, told[ident]) for ident in idents))
               if not differing.isdisjoint(group[0])]
     made, engines = _make_groups(job, code, engines, groups, versions, lambda _: None)

@@ -138,6 +138,22 @@ def corrections_path(number: int) -> str:
     return "corrections/index.html" if number == 1 else f"corrections/page-{number}.html"
 
 
+def corrections_versions(ordered: Sequence[Listing],
+                         listed: Callable[[Listing], Mapping[str, str]]) -> list[str]:
+    """The version of each page of corrections_pages, in order: a hash of how many pages
+    there are and which corrections of which explainers the page holds, with what the
+    corrections page shows of each of those explainers (listed_versions), so that it changes
+    whenever the page's data does, worked out without making the entries (_corrections:
+    newest first, and in index order among those of one day)."""
+    placed = [(day, at, number) for at, listing in enumerate(ordered)
+              for number, (day, _, _) in reversed(list(enumerate(listing.corrections, 1)))]
+    placed.sort(key=operator.itemgetter(0), reverse=True)  # stable, as _corrections's sort
+    size = CORRECTIONS_PAGE_SIZE
+    chunks = [placed[at:at + size] for at in range(0, len(placed), size)] or [[]]
+    return [_hash((len(chunks), [(listed(ordered[at])["corrections"], number)
+                                 for _, at, number in chunk])) for chunk in chunks]
+
+
 def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
     """The pages of the corrections page: the entries newest first, CORRECTIONS_PAGE_SIZE a
     page; one page, with none, when there are none."""

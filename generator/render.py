@@ -20,6 +20,7 @@ from generator.errors import ContentError, Problem
 from generator.lists import (
     FEED_ENTRIES,
     Corrections,
+    CorrectionsPage,
     Feed,
     HomePage,
     Shown,
@@ -498,26 +499,33 @@ def shown_files(env: jinja2.Environment, settings: Settings, shown: Shown) -> di
         if isinstance(shown, Feed):
             return {"feed.xml": _render(env, "feed.xml", settings, updated=shown.updated,
                                         entries=shown.entries)}
-        return _corrections_files(env, settings, shown)
+        return {page.path: corrections_page(env, settings, page)
+                for page in corrections_pages(shown)} | corrections_feed(env, settings, shown)
 
 
-def _corrections_files(env: jinja2.Environment, settings: Settings, shown: Corrections
-                       ) -> dict[str, bytes]:
-    entries = shown.entries
-    files = {}
-    for page in corrections_pages(shown):
-        files[page.path] = _render(
+def corrections_page(env: jinja2.Environment, settings: Settings, page: CorrectionsPage
+                     ) -> bytes:
+    """One page of the corrections page (lists.corrections_pages)."""
+    with template_problems(env):
+        return _render(
             env, "corrections.html", settings, root="../", page=page,
             newer=_name(corrections_path(page.number - 1)) if page.number > 1 else None,
             older=_name(corrections_path(page.number + 1)) if page.number < page.count else None,
             lang=settings.language, canonical=page_url(settings, page.path))
-    if settings.base_url:
-        files["corrections.xml"] = _render(
+
+
+def corrections_feed(env: jinja2.Environment, settings: Settings, shown: Corrections
+                     ) -> dict[str, bytes]:
+    """The corrections feed, with the newest FEED_ENTRIES; none without a base URL."""
+    if not settings.base_url:
+        return {}
+    entries = shown.entries
+    with template_problems(env):
+        return {"corrections.xml": _render(
             env, "corrections.xml", settings,
             updated=entries[0].date.isoformat() if entries else "",
             entries=[(entry, page_url(settings, page_path(entry.listing)))
-                     for entry in entries[:FEED_ENTRIES]])
-    return files
+                     for entry in entries[:FEED_ENTRIES]])}
 
 
 def _name(path: str) -> str:

@@ -17,8 +17,8 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import pipeline
-from generator.incremental import build
+from generator import pipeline, render
+from generator.incremental import build, rebuild
 from generator.lists import CORRECTIONS_PAGE_SIZE, FEED_ENTRIES
 from generator.project import Project
 from tests.test_atomic_write import tree_hash
@@ -105,6 +105,33 @@ def test_a_correction_that_adds_a_page_or_removes_one_leaves_what_a_fresh_build_
     fresh = Project.at(project.root, tmp_path / "fresh")
     pipeline.build(fresh)
     assert tree_hash(project.out_dir) == tree_hash(fresh.out_dir)
+
+
+@pytest.mark.parametrize("watching", [False, True])
+def test_a_correction_reworded_makes_again_only_the_page_that_shows_it(tmp_path, monkeypatch,
+                                                                      watching):
+    project = corrected_desk(tmp_path / "desk", COUNT)
+    _, memory = rebuild(project, None, None, None)
+    made: list[int] = []
+    corrections_page = render.corrections_page
+
+    def counted(env, settings, page):
+        made.append(page.number)
+        return corrections_page(env, settings, page)
+
+    monkeypatch.setattr(render, "corrections_page", counted)
+    before = tree_hash(project.out_dir)
+    path = project.content_dir / "truce-002.md"  # the third oldest: on the last page
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "text: Correction number 2.", "text: Correction number 2, reworded."), encoding="utf-8")
+    if watching:  # build --watch, after the save: the update after saves
+        rebuild(project, None, memory, [path], site_as_left=True)
+    else:
+        build(project)
+    after = tree_hash(project.out_dir)
+    assert {name for name in after if name.startswith("corrections/")
+            and before[name] != after[name]} == {"corrections/page-3.html"}
+    assert made == [3]
 
 
 @pytest.fixture(scope="module")

@@ -59,15 +59,16 @@ from generator.cache import (
 )
 from generator.errors import ContentError, Problem
 from generator.lists import (
-    CORRECTIONS_PAGE_SIZE,
-    Corrections,
-    CorrectionsPage,
     HomePage,
-    corrections_pages,
+    Placed,
+    corrections_count,
+    corrections_page,
+    corrections_placed,
     corrections_versions,
     home_pages,
     index_order,
     listed_versions,
+    newest_corrections,
     shown_in,
     shown_kinds,
     shown_versions,
@@ -447,15 +448,14 @@ class Lists(NamedTuple):
     position: dict[str, int]  # each explainer's in `ordered`, by content file
     home: list[HomePage]  # lists.home_pages
     home_of: dict[str, int]  # the page of `home` that lists each explainer, by content file
-    corrections: int  # how many pages the corrections page has (lists.corrections_pages)
+    corrections: list[Placed]  # lists.corrections_placed
 
 
 def _lists_of(ordered: list[Listing]) -> Lists:
     home = home_pages(ordered)
-    corrections = sum(len(listing.corrections) for listing in ordered)
     return Lists(ordered, {listing.file: n for n, listing in enumerate(ordered)}, home,
                  {e.file: n for n, page in enumerate(home) for _, members in page.groups
-                  for e in members}, -(-corrections // CORRECTIONS_PAGE_SIZE) or 1)
+                  for e in members}, corrections_placed(ordered))
 
 
 def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told],
@@ -467,7 +467,8 @@ def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told]
 
     versions = shown_versions(lists.ordered, listed, [story.story for story in told.values()],
                               kinds)
-    pages = corrections_versions(lists.ordered, listed) if "corrections" in kinds else []
+    pages = corrections_versions(lists.ordered, lists.corrections, listed) \
+        if "corrections" in kinds else []
     return {f"shown:{kind}": version for kind, version in versions.items()} | {
         f"corrections:{n}": version for n, version in enumerate(pages, 1)}
 
@@ -765,7 +766,7 @@ def _groups(sources: Mapping[str, Source], lists: Lists, told: Mapping[str, Told
     the files that list none, and each story's page."""
     return [*(_home_group(page, sources, told) for page in lists.home),
             *(_shown_group(kind, lists, told) for kind in shown_kinds(settings)),
-            *_corrections_groups(lists, told),
+            *_corrections_groups(lists),
             (FIXED_INPUTS, _fixed_files),
             *(_story_group(ident, story) for ident, story in told.items())]
 
@@ -778,24 +779,15 @@ def _home_group(page: HomePage, sources: Mapping[str, Source], told: Mapping[str
 
 
 def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
-    return shown_inputs(kind), functools.partial(_shown_files, kind, lists.ordered, told)
+    return shown_inputs(kind), functools.partial(_shown_files, kind, lists, told)
 
 
-def _corrections_groups(lists: Lists, told: Mapping[str, Told]) -> list[Group]:
+def _corrections_groups(lists: Lists) -> list[Group]:
     """Each page of the corrections page, made from its version ("corrections:<n>",
-    lists.corrections_versions); what they show worked out once for all those made."""
-    found: list[list[CorrectionsPage]] = []
-
-    def pages(settings: Settings) -> list[CorrectionsPage]:
-        if not found:
-            found.append(corrections_pages(shown_in(
-                "corrections", lists.ordered, [story.story for story in told.values()],
-                settings)))
-        return found[0]
-
-    count = lists.corrections
+    lists.corrections_versions)."""
+    count = corrections_count(lists.corrections)
     return [(("corrections", f"{n}/{count}", *SHARED, f"corrections:{n}"),
-             functools.partial(_corrections_page, n, pages)) for n in range(1, count + 1)]
+             functools.partial(_corrections_page, lists, n)) for n in range(1, count + 1)]
 
 
 def _story_group(ident: str, story: Told) -> Group:
@@ -837,22 +829,24 @@ def _home_page(page: HomePage, stories: Mapping[str, Story], items: dict[str, by
     return {page.path: render_home_page(engines.templates, page, stories, items, job.settings)}
 
 
-def _shown_files(kind: str, ordered: list[Listing], told: Mapping[str, Told], job: Job,
+def _shown_files(kind: str, lists: Lists, told: Mapping[str, Told], job: Job,
                  engines: Engines) -> dict[str, bytes]:
     from generator.render import corrections_feed, shown_files
 
-    shown = shown_in(kind, ordered, [story.story for story in told.values()], job.settings)
-    if isinstance(shown, Corrections):  # the pages are made one by one (_corrections_groups)
-        return corrections_feed(engines.templates, job.settings, shown)
+    if kind == "corrections":  # the feed: the pages are made one by one (_corrections_groups)
+        return corrections_feed(engines.templates, job.settings,
+                                newest_corrections(lists.ordered, lists.corrections))
+    shown = shown_in(kind, lists.ordered, [story.story for story in told.values()],
+                     job.settings)
     return shown_files(engines.templates, job.settings, shown)
 
 
-def _corrections_page(number: int, pages: Callable[[Settings], list[CorrectionsPage]],
-                      job: Job, engines: Engines) -> dict[str, bytes]:
-    from generator.render import corrections_page
+def _corrections_page(lists: Lists, number: int, job: Job, engines: Engines
+                      ) -> dict[str, bytes]:
+    from generator.render import corrections_page as render_page
 
-    page = pages(job.settings)[number - 1]
-    return {page.path: corrections_page(engines.templates, job.settings, page)}
+    page = corrections_page(lists.ordered, lists.corrections, number)
+    return {page.path: render_page(engines.templates, job.settings, page)}
 
 
 def _fixed_files(job: Job, engines: Engines) -> dict[str, bytes]:
@@ -969,6 +963,8 @@ def _listed_anew(settings: Settings, before: Record, pages: Mapping[str, Kept],
     lists = _relisted(before.lists, pages, sources)
     kinds = [kind for kind in shown_kinds(settings)
              if _shows_anew(kind, before, sources, pages, told, idents)]
+    if "corrections" in kinds:  # a correction's day may have moved it
+        lists = lists._replace(corrections=corrections_placed(lists.ordered))
     _patch(versions, differing, _shown(lists, sources, told, kinds))
     return sources, told, lists, kinds
 
@@ -987,7 +983,7 @@ def _made_anew(job: Job, code: str, engines: tuple[str, Engines] | None,
     idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
     groups = [group for group in (*(_home_group(lists.home[n], sources, told) for n in home),
                                   *(_shown_group(kind, lists, told) for kind in kinds),
-                                  *(_corrections_groups(lists, told)
+                                  *(_corrections_groups(lists)
                                     if "corrections" in kinds else ()),
                                   *(_story_group(ident, told[ident]) for ident in idents))
               if not differing.isdisjoint(group[0])]

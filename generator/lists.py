@@ -138,20 +138,17 @@ def corrections_path(number: int) -> str:
     return "corrections/index.html" if number == 1 else f"corrections/page-{number}.html"
 
 
-def corrections_versions(ordered: Sequence[Listing],
+def corrections_versions(ordered: Sequence[Listing], placed: Sequence[Placed],
                          listed: Callable[[Listing], Mapping[str, str]]) -> list[str]:
     """The version of each page of corrections_pages, in order: a hash of how many pages
-    there are and which corrections of which explainers the page holds, with what the
-    corrections page shows of each of those explainers (listed_versions), so that it changes
-    whenever the page's data does, worked out without making the entries (_corrections:
-    newest first, and in index order among those of one day)."""
-    placed = [(day, at, number) for at, listing in enumerate(ordered)
-              for number, (day, _, _) in reversed(list(enumerate(listing.corrections, 1)))]
-    placed.sort(key=operator.itemgetter(0), reverse=True)  # stable, as _corrections's sort
-    size = CORRECTIONS_PAGE_SIZE
-    chunks = [placed[at:at + size] for at in range(0, len(placed), size)] or [[]]
-    return [_hash((len(chunks), [(listed(ordered[at])["corrections"], number)
-                                 for _, at, number in chunk])) for chunk in chunks]
+    there are and which corrections of which explainers the page holds (`placed`:
+    corrections_placed), with what the corrections page shows of each of those explainers
+    (listed_versions), so that it changes whenever the page's data does, worked out without
+    making the entries."""
+    size, count = CORRECTIONS_PAGE_SIZE, corrections_count(placed)
+    return [_hash((count, [(listed(ordered[at])["corrections"], number)
+                           for _, at, number in placed[first:first + size]]))
+            for first in range(0, count * size, size)]
 
 
 def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
@@ -200,8 +197,42 @@ def _feed(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settin
 
 def _corrections(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings
                  ) -> Corrections:
-    entries = [entry for listing in ordered for entry in _corrections_of(listing)]
-    return Corrections(tuple(sorted(entries, key=operator.attrgetter("date"), reverse=True)))
+    return Corrections(tuple(_entry(ordered[at], number)
+                             for _, at, number in corrections_placed(ordered)))
+
+
+# Where a correction is: its day, its explainer's place in index_order, its number there.
+Placed = tuple[datetime.date, int, int]
+
+
+def corrections_placed(ordered: Sequence[Listing]) -> list[Placed]:
+    """Every correction of the explainers (`ordered`, in index_order), in the order the
+    corrections page shows them: newest first; of one day, in index order, an explainer's
+    newest first."""
+    placed = [(day, at, number) for at, listing in enumerate(ordered)
+              for number, (day, _, _) in reversed(list(enumerate(listing.corrections, 1)))]
+    placed.sort(key=operator.itemgetter(0), reverse=True)  # stable
+    return placed
+
+
+def corrections_count(placed: Sequence[Placed]) -> int:
+    """How many pages the corrections page has: one, with none."""
+    return -(-len(placed) // CORRECTIONS_PAGE_SIZE) or 1
+
+
+def corrections_page(ordered: Sequence[Listing], placed: Sequence[Placed], number: int
+                     ) -> CorrectionsPage:
+    """One page of corrections_pages, made from where the corrections are (corrections_placed)
+    without making the entries of the others."""
+    first = (number - 1) * CORRECTIONS_PAGE_SIZE
+    return CorrectionsPage(corrections_path(number), number, corrections_count(placed), tuple(
+        _entry(ordered[at], n) for _, at, n in placed[first:first + CORRECTIONS_PAGE_SIZE]),
+        first + 1)
+
+
+def newest_corrections(ordered: Sequence[Listing], placed: Sequence[Placed]) -> Corrections:
+    """What the corrections feed shows: the newest FEED_ENTRIES."""
+    return Corrections(tuple(_entry(ordered[at], n) for _, at, n in placed[:FEED_ENTRIES]))
 
 
 _SHOWN = {"sitemap": _sitemap, "feed": _feed, "corrections": _corrections}
@@ -228,9 +259,12 @@ def _fed(listing: Listing) -> tuple[Fed, str]:
 
 def _corrections_of(listing: Listing) -> tuple[CorrectionEntry, ...]:
     """The corrections page's entries, the explainer's newest first."""
-    corrected = Corrected(listing.slug, listing.title)
-    return tuple(CorrectionEntry(corrected, number, day, kind, text) for number, (day, kind, text)
-                 in reversed(list(enumerate(listing.corrections, 1))))
+    return tuple(_entry(listing, number) for number in range(len(listing.corrections), 0, -1))
+
+
+def _entry(listing: Listing, number: int) -> CorrectionEntry:
+    day, kind, text = listing.corrections[number - 1]
+    return CorrectionEntry(Corrected(listing.slug, listing.title), number, day, kind, text)
 
 
 def listed_versions(listing: Listing) -> dict[str, str]:

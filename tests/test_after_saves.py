@@ -89,6 +89,8 @@ EDITS: list[Edit] = [
     ("a phase's name", _front(7, r"^    title: Halt to strikes on energy infrastructure$",
                               "    title: Halt to strikes on power plants"), PATCHED),
     ("article and seed", _article, PATCHED),
+    ("a correction's day", _front(4, r"^  - date: 2026-12-02\n    kind: correction",
+                                  "  - date: 2026-11-30\n    kind: correction"), PATCHED),
     ("saved unchanged", _unchanged, PATCHED),
     ("an editor's temporary files", _temporary, PATCHED),
     ("an editor's temporary files deleted", _temporary_gone, PATCHED),

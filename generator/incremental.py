@@ -62,6 +62,7 @@ from generator.lists import (
     HomePage,
     Placed,
     corrections_count,
+    corrections_feed_version,
     corrections_page,
     corrections_placed,
     corrections_versions,
@@ -467,10 +468,13 @@ def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told]
 
     versions = shown_versions(lists.ordered, listed, [story.story for story in told.values()],
                               kinds)
-    pages = corrections_versions(lists.ordered, lists.corrections, listed) \
-        if "corrections" in kinds else []
-    return {f"shown:{kind}": version for kind, version in versions.items()} | {
-        f"corrections:{n}": version for n, version in enumerate(pages, 1)}
+    corrections = {}
+    if "corrections" in kinds:  # its pages' and its feed's own
+        pages = corrections_versions(lists.ordered, lists.corrections, listed)
+        corrections = {f"corrections:{n}": version for n, version in enumerate(pages, 1)} | {
+            "corrections:feed": corrections_feed_version(lists.ordered, lists.corrections,
+                                                         listed)}
+    return {f"shown:{kind}": version for kind, version in versions.items()} | corrections
 
 
 class Kept(NamedTuple):
@@ -779,7 +783,10 @@ def _home_group(page: HomePage, sources: Mapping[str, Source], told: Mapping[str
 
 
 def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
-    return shown_inputs(kind), functools.partial(_shown_files, kind, lists, told)
+    # The corrections feed: made from what it shows, not from every explainer's corrections.
+    inputs = ("shown", kind, *SHARED, "corrections:feed") if kind == "corrections" \
+        else shown_inputs(kind)
+    return inputs, functools.partial(_shown_files, kind, lists, told)
 
 
 def _corrections_groups(lists: Lists) -> list[Group]:

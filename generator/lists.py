@@ -151,6 +151,15 @@ def corrections_versions(ordered: Sequence[Listing], placed: Sequence[Placed],
             for first in range(0, count * size, size)]
 
 
+def corrections_feed_version(ordered: Sequence[Listing], placed: Sequence[Placed],
+                             listed: Callable[[Listing], Mapping[str, str]]) -> str:
+    """The version of what the corrections feed shows (newest_corrections), as
+    corrections_versions gives each page's: a correction further down changes nothing in
+    it."""
+    return _hash([(listed(ordered[at])["corrections"], number)
+                  for _, at, number in placed[:FEED_ENTRIES]])
+
+
 def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
     """The pages of the corrections page: the entries newest first, CORRECTIONS_PAGE_SIZE a
     page; one page, with none, when there are none."""
@@ -231,8 +240,14 @@ def corrections_page(ordered: Sequence[Listing], placed: Sequence[Placed], numbe
 
 
 def newest_corrections(ordered: Sequence[Listing], placed: Sequence[Placed]) -> Corrections:
-    """What the corrections feed shows: the newest FEED_ENTRIES."""
+    """What the corrections feed shows: the newest FEED_ENTRIES (newest_of, from where the
+    corrections are)."""
     return Corrections(tuple(_entry(ordered[at], n) for _, at, n in placed[:FEED_ENTRIES]))
+
+
+def newest_of(shown: Corrections) -> Corrections:
+    """What the corrections feed shows of the corrections page's: the newest FEED_ENTRIES."""
+    return Corrections(shown.entries[:FEED_ENTRIES])
 
 
 _SHOWN = {"sitemap": _sitemap, "feed": _feed, "corrections": _corrections}

@@ -18,7 +18,6 @@ from markupsafe import Markup, escape
 from generator.article import quotation_pairs
 from generator.errors import ContentError, Problem
 from generator.lists import (
-    FEED_ENTRIES,
     Corrections,
     CorrectionsPage,
     Feed,
@@ -30,6 +29,7 @@ from generator.lists import (
     home_pages,
     home_path,
     index_order,
+    newest_of,
     page_url,
 )
 from generator.project import link_problem
@@ -500,7 +500,8 @@ def shown_files(env: jinja2.Environment, settings: Settings, shown: Shown) -> di
             return {"feed.xml": _render(env, "feed.xml", settings, updated=shown.updated,
                                         entries=shown.entries)}
         return {page.path: corrections_page(env, settings, page)
-                for page in corrections_pages(shown)} | corrections_feed(env, settings, shown)
+                for page in corrections_pages(shown)} | corrections_feed(
+            env, settings, newest_of(shown))
 
 
 def corrections_page(env: jinja2.Environment, settings: Settings, page: CorrectionsPage
@@ -516,7 +517,7 @@ def corrections_page(env: jinja2.Environment, settings: Settings, page: Correcti
 
 def corrections_feed(env: jinja2.Environment, settings: Settings, shown: Corrections
                      ) -> dict[str, bytes]:
-    """The corrections feed, with the newest FEED_ENTRIES; none without a base URL."""
+    """The corrections feed of these (lists.newest_of); none without a base URL."""
     if not settings.base_url:
         return {}
     entries = shown.entries
@@ -525,7 +526,7 @@ def corrections_feed(env: jinja2.Environment, settings: Settings, shown: Correct
             env, "corrections.xml", settings,
             updated=entries[0].date.isoformat() if entries else "",
             entries=[(entry, page_url(settings, page_path(entry.listing)))
-                     for entry in entries[:FEED_ENTRIES]])}
+                     for entry in entries])}
 
 
 def _name(path: str) -> str:

@@ -111,27 +111,33 @@ def test_a_correction_that_adds_a_page_or_removes_one_leaves_what_a_fresh_build_
 def test_a_correction_reworded_makes_again_only_the_page_that_shows_it(tmp_path, monkeypatch,
                                                                       watching):
     project = corrected_desk(tmp_path / "desk", COUNT)
-    _, memory = rebuild(project, None, None, None)
-    made: list[int] = []
-    corrections_page = render.corrections_page
+    site = "https://newsroom.example.org/"
+    _, memory = rebuild(project, site, None, None)
+    made: list[str] = []
+    page, feed = render.corrections_page, render.corrections_feed
 
-    def counted(env, settings, page):
-        made.append(page.number)
-        return corrections_page(env, settings, page)
+    def counted_page(env, settings, shown):
+        made.append(f"page {shown.number}")
+        return page(env, settings, shown)
 
-    monkeypatch.setattr(render, "corrections_page", counted)
+    def counted_feed(env, settings, shown):
+        made.append("feed")
+        return feed(env, settings, shown)
+
+    monkeypatch.setattr(render, "corrections_page", counted_page)
+    monkeypatch.setattr(render, "corrections_feed", counted_feed)
     before = tree_hash(project.out_dir)
     path = project.content_dir / "truce-002.md"  # the third oldest: on the last page
     path.write_text(path.read_text(encoding="utf-8").replace(
         "text: Correction number 2.", "text: Correction number 2, reworded."), encoding="utf-8")
     if watching:  # build --watch, after the save: the update after saves
-        rebuild(project, None, memory, [path], site_as_left=True)
+        rebuild(project, site, memory, [path], site_as_left=True)
     else:
-        build(project)
+        build(project, base_url=site)
     after = tree_hash(project.out_dir)
-    assert {name for name in after if name.startswith("corrections/")
+    assert {name for name in after if name.startswith("corrections")
             and before[name] != after[name]} == {"corrections/page-3.html"}
-    assert made == [3]
+    assert made == ["page 3"]  # not the other pages, nor the feed of the newest 50
 
 
 @pytest.fixture(scope="module")

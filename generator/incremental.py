@@ -467,7 +467,7 @@ def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told]
         return sources[listing.file].listed
 
     versions = shown_versions(lists.ordered, listed, [story.story for story in told.values()],
-                              kinds)
+                              [kind for kind in kinds if kind != "corrections"])
     corrections = {}
     if "corrections" in kinds:  # its pages' and its feed's own
         pages = corrections_versions(lists.ordered, lists.corrections, listed)

@@ -291,17 +291,16 @@ def listed_versions(listing: Listing) -> dict[str, str]:
 
 def shown_versions(ordered: Sequence[Listing], listed: Callable[[Listing], Mapping[str, str]],
                    stories: Sequence[Story], kinds: Collection[str]) -> dict[str, str]:
-    """The version of what each file of `kinds` (of shown_kinds) shows: a hash that changes
-    whenever shown_in's data does (the settings aside: what is made from this is made from
-    them too), from each explainer's listed_versions (`listed`), in the order shown_in takes
-    them (`ordered`, in index_order; and so with it, what sorts them)."""
+    """The version of what each file of `kinds` (of shown_kinds, but the corrections page,
+    whose pages and feed have versions of their own: corrections_versions) shows: a hash that
+    changes whenever shown_in's data does (the settings aside: what is made from this is made
+    from them too), from each explainer's listed_versions (`listed`), in the order shown_in
+    takes them (`ordered`, in index_order; and so with it, what sorts them)."""
 
     def joined(kind: str, shown: Iterable[Listing]) -> str:
         return "".join(listed(listing)[kind] for listing in shown)
 
-    made = {"corrections": lambda: _hash(joined("corrections",
-                                                (e for e in ordered if e.corrections))),
-            "sitemap": lambda: _hash(([(story.id, story.last_change) for story in stories],
+    made = {"sitemap": lambda: _hash(([(story.id, story.last_change) for story in stories],
                                       joined("sitemap", ordered))),
             "feed": lambda: _hash((_newest(ordered), joined("feed", ordered[:FEED_ENTRIES])))}
     return {kind: made[kind]() for kind in kinds}

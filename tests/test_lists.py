@@ -9,10 +9,17 @@ import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import lists
 from generator.lists import (
     FEED_ENTRIES,
+    corrections_feed_version,
+    corrections_pages,
+    corrections_placed,
+    corrections_versions,
     index_order,
     listed_versions,
+    newest_of,
+    shown_in,
     shown_in_lists,
     shown_kinds,
     shown_versions,
@@ -46,9 +53,11 @@ EDITS = st.one_of(st.tuples(st.just("title"), WORDS), st.tuples(st.just("summary
 
 
 def versions(listings: list[Listing], site: Settings) -> dict[str, str]:
-    listed = {e.slug: listed_versions(e) for e in listings}
-    return shown_versions(index_order(listings), lambda e: listed[e.slug], [],
-                          shown_kinds(site))
+    """Each kind's version; the corrections page's, of its pages and its feed together."""
+    ordered, listed = index_order(listings), {e.slug: listed_versions(e) for e in listings}
+    kinds = [kind for kind in shown_kinds(site) if kind != "corrections"]
+    return shown_versions(ordered, lambda e: listed[e.slug], [], kinds) | {
+        "corrections": repr(_corrections_versions(listings))}
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,6 +74,37 @@ def test_a_file_s_version_changes_whenever_what_it_shows_does(listings, data, si
             assert old[kind] != new[kind], (kind, field)
     if field in ("key_points", "actors"):  # shown on the home page only
         assert old == new
+
+
+@settings(max_examples=300, deadline=None)
+@given(LISTINGS, st.data())
+def test_each_page_of_the_corrections_page_has_a_version_that_changes_with_it(listings, data):
+    which = data.draw(st.integers(0, len(listings) - 1))
+    field, value = data.draw(EDITS)
+    edited = [e._replace(**{field: value}) if n == which else e for n, e in enumerate(listings)]
+    size = lists.CORRECTIONS_PAGE_SIZE
+    lists.CORRECTIONS_PAGE_SIZE = 2  # several pages of the few corrections drawn
+    try:
+        shown = [corrections_pages(shown_in("corrections", index_order(each), [], SITE))
+                 for each in (listings, edited)]
+        old, new = (_corrections_versions(each) for each in (listings, edited))
+    finally:
+        lists.CORRECTIONS_PAGE_SIZE = size
+    for number, (before, after) in enumerate(zip(*shown, strict=False)):
+        if before != after:
+            assert old[number] != new[number], (number, field)
+    feeds = [newest_of(shown_in("corrections", index_order(each), [], SITE))
+             for each in (listings, edited)]
+    if feeds[0] != feeds[1]:
+        assert old[-1] != new[-1], field
+
+
+def _corrections_versions(listings: list[Listing]) -> list[str]:
+    """The version of each page of the corrections page, then of its feed."""
+    ordered, listed = index_order(listings), {e.slug: listed_versions(e) for e in listings}
+    placed = corrections_placed(ordered)
+    return [*corrections_versions(ordered, placed, lambda e: listed[e.slug]),
+            corrections_feed_version(ordered, placed, lambda e: listed[e.slug])]
 
 
 def test_an_explainer_past_the_feed_s_newest_changes_only_the_sitemap():

@@ -1,6 +1,7 @@
-"""The versions of the sitemap, the feed and the corrections page (lists.shown_versions), made
-from what each shows of each explainer: whenever what a file shows changes, its version does,
-and an edit to what none of them shows leaves every version as it was."""
+"""The versions of the sitemap, the feed (lists.shown_versions) and each page of the corrections
+page and its feed (lists.corrections_versions), made from what each shows of each explainer:
+whenever what a file shows changes, its version does, and an edit to what none of them shows
+leaves every version as it was."""
 
 from __future__ import annotations
 

@@ -5,11 +5,8 @@ a phone, valid HTML."""
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,8 +18,9 @@ from generator import pipeline, render
 from generator.incremental import build, rebuild
 from generator.lists import CORRECTIONS_PAGE_SIZE, FEED_ENTRIES
 from generator.project import Project
+from tests.browser import served
 from tests.test_atomic_write import tree_hash
-from tests.test_home_pages import FIRST_DAY, _Quiet, desk, soup
+from tests.test_home_pages import FIRST_DAY, desk, soup
 from tests.test_pages_in_browser import SCREENSHOTS, VNU, axe_violations, open_page
 
 COUNT = 2 * CORRECTIONS_PAGE_SIZE + 5
@@ -145,11 +143,8 @@ def served_corrections(tmp_path_factory) -> Iterator[tuple[Project, str]]:
     """A site of three pages of corrections, served over HTTP."""
     project = corrected_desk(tmp_path_factory.mktemp("corrections") / "desk", COUNT)
     build(project)
-    handler = functools.partial(_Quiet, directory=str(project.out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with served(project.out_dir) as address:
+        yield project, address
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

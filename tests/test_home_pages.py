@@ -5,12 +5,9 @@ it lists changed."""
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from generator.incremental import build
 from generator.lists import HOME_PAGE_SIZE
 from generator.project import Project
 from tests.bad_inputs import SEED, VALID
+from tests.browser import served
 from tests.conftest import REPO
 from tests.test_atomic_write import tree_hash
 from tests.test_pages_in_browser import SCREENSHOTS, VNU, axe_violations, open_page
@@ -148,16 +146,8 @@ def served_pages(tmp_path_factory) -> Iterator[tuple[Project, str]]:
     """A site of three home pages, served over HTTP."""
     project = desk(tmp_path_factory.mktemp("pages") / "desk", 2 * HOME_PAGE_SIZE + 5)
     build(project)
-    handler = functools.partial(_Quiet, directory=str(project.out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield project, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
+    with served(project.out_dir) as address:
+        yield project, address
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

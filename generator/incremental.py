@@ -173,7 +173,7 @@ class Memory:
         """This memory, with the files a failed build was asked to look at still to look at."""
         if self.pending is None or changed is None:
             return dataclasses.replace(self, pending=None)
-        return dataclasses.replace(self, pending=self.pending | frozenset(changed))
+        return dataclasses.replace(self, pending=self.pending | _resolved(changed))
 
 
 @dataclass(frozen=True)
@@ -294,8 +294,14 @@ def _to_look_at(memory: Memory | None, changed: Collection[Path] | None
     a failed build was to look at; None: every file."""
     if memory is None or changed is None or memory.pending is None:
         return None
-    # The folder resolved, not the file: a file that is a link is classed by where it is.
-    return memory.pending | {path.parent.resolve() / path.name for path in changed}
+    return memory.pending | _resolved(changed)
+
+
+def _resolved(paths: Collection[Path]) -> frozenset[Path]:
+    """The paths with their folders resolved, as the project's are, so that the update after
+    saves knows them (_saved_files); not the files: a file that is a link is classed by where
+    it is."""
+    return frozenset(path.parent.resolve() / path.name for path in paths)
 
 
 def update(job: Job, before: Record, look: frozenset[Path] | None,

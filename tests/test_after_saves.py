@@ -256,3 +256,29 @@ def test_the_preview_keeps_only_its_files_after_saves_and_a_failure(desk):
         assert bool(site.problems) == (n in (2, 3)), n  # till the explainer is put right
         if not site.problems:
             assert set(os.listdir(folder)) == set(site.files.shas.values()), n  # type: ignore
+
+
+def test_after_a_failure_saves_through_a_linked_folder_still_change_the_last_update(
+        desk, tmp_path, monkeypatch):
+    linked = tmp_path / "linked"
+    linked.symlink_to(desk)  # the project opened through a link, as a watcher reports it
+    site = PreviewSite(Project.at(linked))
+    site.refresh(None)
+    wholes: list[int] = []
+    whole = incremental._whole
+
+    def counted(*args, **kwargs):
+        wholes.append(1)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "_whole", counted)
+    path = linked / "content" / f"{slug_of(5)}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("events_to: 2025-03-18", "events_to: 2025-03-01"),
+                    encoding="utf-8")
+    site.refresh([path])
+    assert site.problems  # the events end before they begin
+    path.write_text(text.replace("summary: >-\n", "summary: >-\n  Put right.\n"),
+                    encoding="utf-8")
+    site.refresh([path])
+    assert not site.problems and wholes == []

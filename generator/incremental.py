@@ -407,14 +407,13 @@ def _as_recorded(before: Record, engines: tuple[str, Engines] | None) -> Update:
     other output is made from (the pages' listings, the code, the settings, the static files)
     is as it was,
     and so is every output; working out the stories and lists again would change nothing.
-    All but the search index, which the search stage adds (_searched, or as it was)."""
-    outputs = {path: made for path, made in before.outputs.items()
-               if not _in_search_index(path)}
-    return Update(dataclasses.replace(before, outputs=outputs), (), engines)
+    The search index and page are the search stage's (_searched, or as it was)."""
+    return Update(before, (), engines)
 
 
-def _in_search_index(path: str) -> bool:
-    return path.startswith(f"{SEARCH_FOLDER}/")
+def _of_search(path: str) -> bool:
+    """Whether an output is the search stage's: the search page or the index."""
+    return path == "search/index.html" or path.startswith(f"{SEARCH_FOLDER}/")
 
 
 class Told(NamedTuple):
@@ -468,19 +467,20 @@ def _lists_of(ordered: list[Listing]) -> Lists:
 def _shown(lists: Lists, sources: Mapping[str, Source], told: Mapping[str, Told],
            kinds: Collection[str]) -> dict[str, str]:
     """The versions of what the files of `kinds` (lists.shown_kinds) show, as the inputs
-    "shown:<kind>"."""
+    "shown:<kind>" (for the corrections page, of its feed: its pages have theirs,
+    "corrections:<n>")."""
     def listed(listing: Listing) -> Mapping[str, str]:
         return sources[listing.file].listed
 
-    versions = shown_versions(lists.ordered, listed, [story.story for story in told.values()],
-                              [kind for kind in kinds if kind != "corrections"])
-    corrections = {}
-    if "corrections" in kinds:  # its pages' and its feed's own
+    versions = {f"shown:{kind}": version for kind, version in shown_versions(
+        lists.ordered, listed, [story.story for story in told.values()],
+        [kind for kind in kinds if kind != "corrections"]).items()}
+    if "corrections" in kinds:
+        versions["shown:corrections"] = corrections_feed_version(
+            lists.ordered, lists.corrections, listed)
         pages = corrections_versions(lists.ordered, lists.corrections, listed)
-        corrections = {f"corrections:{n}": version for n, version in enumerate(pages, 1)} | {
-            "corrections:feed": corrections_feed_version(lists.ordered, lists.corrections,
-                                                         listed)}
-    return {f"shown:{kind}": version for kind, version in versions.items()} | corrections
+        versions |= {f"corrections:{n}": version for n, version in enumerate(pages, 1)}
+    return versions
 
 
 class Kept(NamedTuple):
@@ -594,7 +594,7 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
     """The update with the search index the last build made, as it was: indexing every page
     takes seconds at a thousand explainers, too long to wait for after each save."""
     kept = {path: made for path, made in before.outputs.items()
-            if (path == "search/index.html" or _in_search_index(path)) and have(made.sha)}
+            if _of_search(path) and have(made.sha)}
     if "search/index.html" not in kept:  # an index without its page is none
         kept = {}
     record = dataclasses.replace(change.record, outputs=_unsearched(change.record.outputs) | kept)
@@ -602,9 +602,8 @@ def _search_as_before(before: Record, change: Update, have: Has) -> Update:
 
 
 def _unsearched(outputs: dict[str, Made]) -> dict[str, Made]:
-    """The outputs but the search index and page (an update after saves keeps them)."""
-    return {path: made for path, made in outputs.items()
-            if not (path == "search/index.html" or _in_search_index(path))}
+    """The outputs but the search stage's (updates from a record keep them)."""
+    return {path: made for path, made in outputs.items() if not _of_search(path)}
 
 
 def _make_and_keep(stored: Stored, cards: _Cards, project: Project, settings: Settings,
@@ -789,10 +788,7 @@ def _home_group(page: HomePage, sources: Mapping[str, Source], told: Mapping[str
 
 
 def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
-    # The corrections feed: made from what it shows, not from every explainer's corrections.
-    inputs = ("shown", kind, *SHARED, "corrections:feed") if kind == "corrections" \
-        else shown_inputs(kind)
-    return inputs, functools.partial(_shown_files, kind, lists, told)
+    return shown_inputs(kind), functools.partial(_shown_files, kind, lists, told)
 
 
 def _corrections_groups(lists: Lists) -> list[Group]:

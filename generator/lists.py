@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import operator
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Sized
 from typing import NamedTuple
 
 from generator.schema import Listing, Settings, page_path
@@ -146,8 +146,7 @@ def corrections_versions(ordered: Sequence[Listing], placed: Sequence[Placed],
     (listed_versions), so that it changes whenever the page's data does, worked out without
     making the entries."""
     size, count = CORRECTIONS_PAGE_SIZE, corrections_count(placed)
-    return [_hash((count, [(listed(ordered[at])["corrections"], number)
-                           for _, at, number in placed[first:first + size]]))
+    return [_hash((count, _corrections_shown(ordered, placed[first:first + size], listed)))
             for first in range(0, count * size, size)]
 
 
@@ -156,17 +155,24 @@ def corrections_feed_version(ordered: Sequence[Listing], placed: Sequence[Placed
     """The version of what the corrections feed shows (newest_corrections), as
     corrections_versions gives each page's: a correction further down changes nothing in
     it."""
-    return _hash([(listed(ordered[at])["corrections"], number)
-                  for _, at, number in placed[:FEED_ENTRIES]])
+    return _hash(_corrections_shown(ordered, placed[:FEED_ENTRIES], listed))
+
+
+def _corrections_shown(ordered: Sequence[Listing], placed: Sequence[Placed],
+                       listed: Callable[[Listing], Mapping[str, str]]
+                       ) -> list[tuple[str, int]]:
+    """Which corrections these are, each as what the corrections page shows of its
+    explainer (listed_versions) and its number there."""
+    return [(listed(ordered[at])["corrections"], number) for _, at, number in placed]
 
 
 def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
     """The pages of the corrections page: the entries newest first, CORRECTIONS_PAGE_SIZE a
     page; one page, with none, when there are none."""
-    size = CORRECTIONS_PAGE_SIZE
-    chunks = [shown.entries[at:at + size] for at in range(0, len(shown.entries), size)] or [()]
-    return [CorrectionsPage(corrections_path(number), number, len(chunks), chunk,
-                            (number - 1) * size + 1) for number, chunk in enumerate(chunks, 1)]
+    size, count = CORRECTIONS_PAGE_SIZE, corrections_count(shown.entries)
+    return [CorrectionsPage(corrections_path(number), number, count,
+                            shown.entries[(number - 1) * size:number * size],
+                            (number - 1) * size + 1) for number in range(1, count + 1)]
 
 
 def shown_kinds(settings: Settings) -> tuple[str, ...]:
@@ -224,9 +230,9 @@ def corrections_placed(ordered: Sequence[Listing]) -> list[Placed]:
     return placed
 
 
-def corrections_count(placed: Sequence[Placed]) -> int:
-    """How many pages the corrections page has: one, with none."""
-    return -(-len(placed) // CORRECTIONS_PAGE_SIZE) or 1
+def corrections_count(corrections: Sized) -> int:
+    """How many pages the corrections page has for so many corrections: one, with none."""
+    return -(-len(corrections) // CORRECTIONS_PAGE_SIZE) or 1
 
 
 def corrections_page(ordered: Sequence[Listing], placed: Sequence[Placed], number: int

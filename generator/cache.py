@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from generator.incremental import Lists, Told
 
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 12
+_FORMAT = 13
 _MANIFEST = up_to_date.MANIFEST
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new

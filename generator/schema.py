@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -488,11 +490,11 @@ class PhaseRecord(NamedTuple):
 
     @classmethod
     def from_row(cls, row: tuple) -> PhaseRecord:
-        # The sources are tuples as written: marshal gives back tuples.
+        # Sources as (id, label) tuples again: JSON gives back lists.
         ident, title, status, as_of, sources, history = row
         day = datetime.date.fromordinal
-        return cls(ident, title, status, day(as_of), sources,
-                   tuple([ChangeRecord(day(d), st, what, srcs)
+        return cls(ident, title, status, day(as_of), tuple(map(tuple, sources)),
+                   tuple([ChangeRecord(day(d), st, what, tuple(map(tuple, srcs)))
                           for d, st, what, srcs in history]))
 
 
@@ -513,12 +515,44 @@ class BoardStep(NamedTuple):
                    latest.status if latest else "", latest.date if latest else None)
 
 
+class Detail(NamedTuple):
+    """The parts of a listing that are most of its size and that few pages show: its
+    corrections, key points and phases."""
+
+    corrections: tuple[tuple[datetime.date, str, str], ...]  # date, kind, text
+    key_points: tuple[str, ...]
+    phases: tuple[PhaseRecord, ...]
+
+
+def pack_detail(detail: Detail) -> bytes:
+    """A listing's detail as compressed JSON: the same detail always gives the same bytes, so
+    listings compare and hash as their values do (marshal's and pickle's bytes depend on
+    which objects are shared)."""
+    corrections, key_points, phases = detail
+    plain = ([(day.toordinal(), kind, text) for day, kind, text in corrections], key_points,
+             [phase.to_row() for phase in phases])
+    return zlib.compress(json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
+                         .encode(), 1)
+
+
+@functools.lru_cache(maxsize=64)
+def unpack_detail(packed: bytes) -> Detail:
+    """pack_detail undone. A page reads several parts of the same few listings in turn, so
+    the last few are kept unpacked."""
+    corrections, key_points, phases = json.loads(zlib.decompress(packed))
+    day = datetime.date.fromordinal
+    return Detail(tuple([(day(d), kind, text) for d, kind, text in corrections]),
+                  tuple(key_points), tuple([PhaseRecord.from_row(row) for row in phases]))
+
+
 class Listing(NamedTuple):
     """What pages other than an explainer's own show of it: the home page, the feed, the
     sitemap, the corrections page and its story's page. Small enough for the build cache to
     keep, so an unchanged file is never read again to list it. A named tuple: a build of
     thousands of explainers makes one per file from the cache, and a frozen dataclass is
-    several times slower to make."""
+    several times slower to make. Its detail, most of its size, is kept packed and unpacked
+    when read: `serve` keeps every explainer's listing in memory, and reads the detail of
+    few."""
 
     slug: str
     title: str
@@ -530,9 +564,7 @@ class Listing(NamedTuple):
     slug_line: int
     events_from: datetime.date
     events_to: datetime.date | None
-    corrections: tuple[tuple[datetime.date, str, str], ...]  # date, kind, text
-    key_points: tuple[str, ...]
-    phases: tuple[PhaseRecord, ...]
+    detail: bytes  # pack_detail
     story: str | None
     story_title: str | None
     developing: bool
@@ -542,12 +574,31 @@ class Listing(NamedTuple):
     def of(cls, explainer: Explainer) -> Listing:
         e = explainer
         labels = {s.id: s.label for s in e.sources}
+        detail = Detail(tuple((c.date, c.kind, c.text) for c in e.corrections),
+                        tuple(point.text for point in e.key_points),
+                        tuple(PhaseRecord.of(phase, e.moment, labels) for phase in e.plan))
         return cls(e.slug, e.title, e.summary, e.published, e.updated, e.language, e.file,
-                   e.slug_line, e.events_from, e.events_to,
-                   tuple((c.date, c.kind, c.text) for c in e.corrections),
-                   tuple(point.text for point in e.key_points),
-                   tuple(PhaseRecord.of(phase, e.moment, labels) for phase in e.plan),
-                   e.story, e.story_title, e.developing, tuple(a.name for a in e.actors))
+                   e.slug_line, e.events_from, e.events_to, pack_detail(detail), e.story,
+                   e.story_title, e.developing, tuple(a.name for a in e.actors))
+
+    @property
+    def corrections(self) -> tuple[tuple[datetime.date, str, str], ...]:
+        return unpack_detail(self.detail).corrections
+
+    @property
+    def key_points(self) -> tuple[str, ...]:
+        return unpack_detail(self.detail).key_points
+
+    @property
+    def phases(self) -> tuple[PhaseRecord, ...]:
+        return unpack_detail(self.detail).phases
+
+    def replaced(self, **changes: Any) -> Listing:
+        """_replace, for the detail's parts too."""
+        parts = {name: changes.pop(name) for name in Detail._fields if name in changes}
+        if parts:
+            changes["detail"] = pack_detail(unpack_detail(self.detail)._replace(**parts))
+        return self._replace(**changes)
 
     @property
     def board(self) -> tuple[BoardStep, ...]:
@@ -561,22 +612,16 @@ class Listing(NamedTuple):
         """Plain values for the build cache's manifest (dates as day numbers)."""
         return (self.slug, self.title, self.summary, self.published.toordinal(),
                 _day(self.updated), self.language, self.file, self.slug_line,
-                self.events_from.toordinal(), _day(self.events_to),
-                tuple((d.toordinal(), kind, text) for d, kind, text in self.corrections),
-                self.key_points, tuple(p.to_row() for p in self.phases), self.story or "",
-                self.story_title or "", self.developing, self.actors)
+                self.events_from.toordinal(), _day(self.events_to), self.detail,
+                self.story or "", self.story_title or "", self.developing, self.actors)
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
         (slug, title, summary, published, updated, language, file, slug_line, events_from,
-         events_to, corrections, key_points, phases, story, story_title, developing,
-         actors) = row
+         events_to, detail, story, story_title, developing, actors) = row
         return cls(slug, title, summary, datetime.date.fromordinal(published),
                    _date(updated), language, file, slug_line,
-                   datetime.date.fromordinal(events_from), _date(events_to),
-                   tuple([(datetime.date.fromordinal(d), kind, text)
-                          for d, kind, text in corrections]),
-                   key_points, tuple([PhaseRecord.from_row(p) for p in phases]),
+                   datetime.date.fromordinal(events_from), _date(events_to), detail,
                    story or None, story_title or None, developing, actors)
 
 

@@ -25,7 +25,7 @@ from generator.lists import (
     shown_kinds,
     shown_versions,
 )
-from generator.schema import Listing, Settings
+from generator.schema import Detail, Listing, Settings, pack_detail
 
 SITE = Settings(base_url="https://newsroom.example.org/explainers/")
 DAYS = st.dates(datetime.date(2025, 3, 1), datetime.date(2025, 3, 8))
@@ -37,8 +37,8 @@ CORRECTIONS = st.lists(st.tuples(DAYS, st.sampled_from(["correction", "update"])
 def listing(n: int, title: str, summary: str, published: datetime.date,
             updated: datetime.date | None, corrections: tuple) -> Listing:
     return Listing(f"truce-{n}", title, summary, published, updated, "en", f"content/{n}.md", 1,
-                   published, None, corrections, ("A key point.",), (), None, None, False,
-                   ("Ann",))
+                   published, None, pack_detail(Detail(corrections, ("A key point.",), ())),
+                   None, None, False, ("Ann",))
 
 
 LISTINGS = st.lists(st.builds(lambda *fields: fields, WORDS, WORDS, DAYS,
@@ -66,7 +66,7 @@ def versions(listings: list[Listing], site: Settings) -> dict[str, str]:
 def test_a_file_s_version_changes_whenever_what_it_shows_does(listings, data, site):
     which = data.draw(st.integers(0, len(listings) - 1))
     field, value = data.draw(EDITS)
-    edited = [e._replace(**{field: value}) if n == which else e for n, e in enumerate(listings)]
+    edited = [e.replaced(**{field: value}) if n == which else e for n, e in enumerate(listings)]
     before, after = shown_in_lists(listings, [], site), shown_in_lists(edited, [], site)
     old, new = versions(listings, site), versions(edited, site)
     assert old.keys() == new.keys() == before.keys()
@@ -82,7 +82,7 @@ def test_a_file_s_version_changes_whenever_what_it_shows_does(listings, data, si
 def test_each_page_of_the_corrections_page_has_a_version_that_changes_with_it(listings, data):
     which = data.draw(st.integers(0, len(listings) - 1))
     field, value = data.draw(EDITS)
-    edited = [e._replace(**{field: value}) if n == which else e for n, e in enumerate(listings)]
+    edited = [e.replaced(**{field: value}) if n == which else e for n, e in enumerate(listings)]
     size = lists.CORRECTIONS_PAGE_SIZE
     lists.CORRECTIONS_PAGE_SIZE = 2  # several pages of the few corrections drawn
     try:

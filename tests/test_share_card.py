@@ -33,14 +33,14 @@ def test_the_card_is_a_1200_by_630_png(listing):
 def test_the_same_listing_gives_the_same_bytes_and_a_change_other_bytes(listing):
     card = share_card(listing, "Explainers", None)
     assert share_card(listing, "Explainers", None) == card
-    later = listing._replace(phases=(listing.phases[0]._replace(status="in effect"),
+    later = listing.replaced(phases=(listing.phases[0]._replace(status="in effect"),
                                      *listing.phases[1:]))
     assert share_card(later, "Explainers", None) != card
     assert share_card(listing._replace(title="Another headline"), "Explainers", None) != card
 
 
 def test_a_long_headline_and_many_phases_still_make_a_card(listing):
-    long = listing._replace(title=" ".join(["A very long headline"] * 20),
+    long = listing.replaced(title=" ".join(["A very long headline"] * 20),
                             phases=listing.phases * 4)
     image = Image.open(io.BytesIO(share_card(long, "Explainers", "The Desk")))
     assert image.size == (1200, 630)

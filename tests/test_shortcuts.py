@@ -1,15 +1,26 @@
-"""Shortcuts through the checks of a page change nothing: each gives what the plain way,
-kept here or in the module, gives on random input."""
+"""Shortcuts through the checks of a page, and the packed form of its listing, change
+nothing: each gives what the plain way, kept here or in the module, gives on random input."""
 
 from __future__ import annotations
+
+import copy
+import datetime
 
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import text_checks
+from generator import pipeline, text_checks
 from generator.article import pairs_from_marks, quotation_pairs
 from generator.load import LOADER
+from generator.schema import (
+    ChangeRecord,
+    Detail,
+    Listing,
+    PhaseRecord,
+    pack_detail,
+    unpack_detail,
+)
 
 
 def _pairs_char_by_char(text: str) -> list[tuple[int, int]]:
@@ -45,3 +56,34 @@ def test_comment_cuts_are_found_as_when_every_value_is_looked_at(entries):
         return
     assert text_checks.comment_cuts(node, lines, "f.md", 2) == \
         text_checks.cuts_in_values(node, lines, "f.md", 2)
+
+
+_WORDS = st.text(st.characters(codec="utf-8"), max_size=12)
+_DAY = st.dates(datetime.date(1, 1, 1))
+_CITED = st.lists(st.tuples(_WORDS, _WORDS), max_size=2).map(tuple)
+_PHASE = st.builds(PhaseRecord, _WORDS, _WORDS, _WORDS, _DAY, _CITED, st.lists(
+    st.builds(ChangeRecord, _DAY, _WORDS, _WORDS, _CITED), max_size=2).map(tuple))
+_DETAIL = st.builds(Detail, st.lists(st.tuples(_DAY, _WORDS, _WORDS), max_size=3).map(tuple),
+                    st.lists(_WORDS, max_size=3).map(tuple),
+                    st.lists(_PHASE, max_size=3).map(tuple))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DETAIL)
+def test_a_listing_s_packed_detail_reads_back_as_it_was_and_packs_the_same_way_again(detail):
+    packed = pack_detail(detail)
+    assert unpack_detail(packed) == detail
+    # The same values built again, sharing no objects, give the same bytes: a listing's
+    # version is worked out from them.
+    assert pack_detail(copy.deepcopy(detail)) == packed
+
+
+def test_the_real_story_s_listing_shows_what_its_explainer_says(project):
+    explainer = pipeline.check(project).explainers[0]
+    listing = Listing.of(explainer)
+    labels = {source.id: source.label for source in explainer.sources}
+    assert listing.corrections == tuple((c.date, c.kind, c.text) for c in explainer.corrections)
+    assert listing.key_points == tuple(point.text for point in explainer.key_points)
+    assert listing.phases == tuple(PhaseRecord.of(phase, explainer.moment, labels)
+                                   for phase in explainer.plan)
+    assert any(phase.history for phase in listing.phases) and listing.corrections

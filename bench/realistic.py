@@ -23,9 +23,11 @@ def slug_of(n: int) -> str:
     return f"story-{n:05d}"
 
 
-def variant(text: str, n: int) -> str:
+def variant(text: str, n: int, own_steps: bool = False) -> str:
     """The first story as explainer number n: its own slug, title and seed, in a story of
-    ten."""
+    ten; with `own_steps`, each change of its phases' and questions' statuses worded its own
+    way, so that none is the same as another explainer's (a story page shows each different
+    step once)."""
     seed = re.search(r"^seed: (.+)$", text, re.MULTILINE)
     assert seed, "the first story names its seed"
     text = text.replace(f"slug: {SLUG}\n", f"slug: {slug_of(n)}\n", 1)
@@ -33,11 +35,14 @@ def variant(text: str, n: int) -> str:
     # Stories of ten explainers each, as a desk's developing stories might be.
     text = re.sub(r"^story: (.*)$", lambda m: f"story: {m.group(1)}-{n // 10}", text, count=1,
                   flags=re.MULTILINE)
+    if own_steps:
+        text = re.sub(r"(what: >-\n\s+|what: (?!>))", rf"\g<1>({n}) ", text)
     return re.sub(r'^title: "', f'title: "Variant {n}: ', text, count=1, flags=re.MULTILINE)
 
 
-def make_project(root: Path, count: int) -> Path:
-    """A project of `count` variants of the first story, with the real templates."""
+def make_project(root: Path, count: int, own_steps: bool = False) -> Path:
+    """A project of `count` variants of the first story (variant), with the real
+    templates."""
     if root.exists():
         shutil.rmtree(root)
     (root / "content").mkdir(parents=True)
@@ -49,7 +54,8 @@ def make_project(root: Path, count: int) -> Path:
     assert seed_name
     seed = (REPO / "seeds" / seed_name.group(1)).read_bytes()
     for n in range(count):
-        (root / "content" / f"{slug_of(n)}.md").write_text(variant(text, n), encoding="utf-8")
+        (root / "content" / f"{slug_of(n)}.md").write_text(variant(text, n, own_steps),
+                                                           encoding="utf-8")
         (root / "seeds" / f"{slug_of(n)}.txt").write_bytes(seed)
     return root
 

@@ -66,13 +66,13 @@ def story_contexts(stories: Iterable[Story]) -> dict[str, StoryContext]:
     others (stories.stories_of gives their order: that of the events they report)."""
     contexts = {}
     for story in stories:
-        told = story.explainers
+        told, phases = story.explainers, story.phases
         for n, listing in enumerate(told):
             contexts[listing.file] = StoryContext(
                 story.id, story.title, listing.developing, n + 1, len(told),
                 _neighbour(told[n - 1]) if n else None,
                 _neighbour(told[n + 1]) if n + 1 < len(told) else None,
-                _laters(listing, story.phases), story.developing)
+                _laters(listing, phases), story.developing)
     return contexts
 
 

@@ -33,13 +33,22 @@ class StoryPhase(NamedTuple):
 
 
 class Story(NamedTuple):
-    """The explainers of one developing story, and what they say across them."""
+    """The explainers of one developing story, and what they say across them. Its phases and
+    timeline are worked out from the explainers when read, not kept: `serve` keeps every
+    story, and shows those of only the story pages it renders again."""
 
     id: str
     title: str
     explainers: tuple[Listing, ...]  # in the order of the events they report
-    phases: tuple[StoryPhase, ...]
-    timeline: tuple[tuple[datetime.date, str, Listing], ...]  # date, what, told by
+
+    @property
+    def phases(self) -> tuple[StoryPhase, ...]:
+        return story_phases(self.explainers)
+
+    @property
+    def timeline(self) -> tuple[tuple[datetime.date, str, Listing], ...]:
+        """Its dated events, oldest first: date, what, told by."""
+        return story_timeline(self.explainers, self.phases)
 
     @property
     def newest(self) -> Listing:
@@ -77,11 +86,15 @@ def event_order(listing: Listing) -> tuple[datetime.date, datetime.date, str]:
 
 def story_of(ident: str, explainers: tuple[Listing, ...]) -> Story:
     """One story, from its explainers in the order of the events they report."""
+    return Story(ident, story_title(explainers), explainers)
+
+
+def story_phases(explainers: tuple[Listing, ...]) -> tuple[StoryPhase, ...]:
+    """Each phase of a story's explainers, matched by id, with its statuses in the order of
+    their dates, each different one once."""
     steps: dict[str, list[StoryStep]] = {}
     titles: dict[str, str] = {}
-    timeline: list[tuple[datetime.date, str, Listing]] = []
     for e in explainers:
-        timeline.append((e.events_from, f"The events reported in \u201c{e.title}\u201d begin", e))
         for phase in e.phases:
             titles[phase.id] = phase.title  # the latest explainer's name for it
             found = steps.setdefault(phase.id, [])
@@ -91,14 +104,20 @@ def story_of(ident: str, explainers: tuple[Listing, ...]) -> Story:
                 if not any((s.date, s.status, s.what) == (step.date, step.status, step.what)
                            for s in found):
                     found.append(step)
-    phases = tuple(StoryPhase(pid, titles[pid], tuple(sorted(found, key=lambda s: s.date)))
-                   for pid, found in steps.items())
+    return tuple(StoryPhase(pid, titles[pid], tuple(sorted(found, key=lambda s: s.date)))
+                 for pid, found in steps.items())
+
+
+def story_timeline(explainers: tuple[Listing, ...], phases: tuple[StoryPhase, ...]
+                   ) -> tuple[tuple[datetime.date, str, Listing], ...]:
+    """The dated events of a story's explainers and of its phases, oldest first."""
+    timeline = [(e.events_from, f"The events reported in \u201c{e.title}\u201d begin", e)
+                for e in explainers]
     for phase in phases:
         for step in phase.steps:
             text = f"{phase.title}: {step.status}" + (f". {step.what}" if step.what else "")
             timeline.append((step.date, text, step.explainer))
-    return Story(ident, story_title(explainers), explainers, phases,
-                 tuple(sorted(timeline, key=lambda entry: entry[0])))
+    return tuple(sorted(timeline, key=lambda entry: entry[0]))
 
 
 def newest(explainers: Sequence[Listing]) -> Listing:

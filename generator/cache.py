@@ -23,6 +23,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from generator.incremental import Lists, Told
 
 _GENERATOR = Path(__file__).resolve().parent
-_FORMAT = 13
+_FORMAT = 14
 _MANIFEST = up_to_date.MANIFEST
 # The libraries whose code shapes a page's bytes, as (distribution, module): a new version of
 # one may change pages (how Markdown is read, what is sanitised, where sentences end) as a new
@@ -201,8 +202,10 @@ def _asked_version(dist: str) -> str:
 
 
 def _header() -> str:
-    # marshal's format may change between Python versions: another version starts afresh.
-    return f"explainer {__version__} cache {_FORMAT} python {sys.version_info[:2]}"
+    # marshal's format may change between Python versions, and zlib's bytes (schema's packed
+    # listing details, whose bytes are compared) between zlib's: another starts afresh.
+    return (f"explainer {__version__} cache {_FORMAT} python {sys.version_info[:2]} "
+            f"zlib {zlib.ZLIB_RUNTIME_VERSION}")
 
 
 def bytecode_folder(project: Project) -> Path:

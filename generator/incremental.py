@@ -1021,7 +1021,7 @@ def _placed(listing: Listing) -> tuple[str, str | None, datetime.date, int]:
     """What says where an explainer is listed: on which page of the home page, where in the
     lists, in which story; and how many corrections it has, which the number of the
     corrections page's pages is worked out from."""
-    return listing.slug, listing.story, listing.published, len(listing.corrections)
+    return listing.slug, listing.story, listing.published, len(listing.correction_days)
 
 
 def _relisted(lists: Lists, pages: Mapping[str, Kept], sources: Mapping[str, Source]) -> Lists:

@@ -225,7 +225,7 @@ def corrections_placed(ordered: Sequence[Listing]) -> list[Placed]:
     corrections page shows them: newest first; of one day, in index order, an explainer's
     newest first."""
     placed = [(day, at, number) for at, listing in enumerate(ordered)
-              for number, (day, _, _) in reversed(list(enumerate(listing.corrections, 1)))]
+              for number, day in reversed(list(enumerate(listing.correction_days, 1)))]
     placed.sort(key=operator.itemgetter(0), reverse=True)  # stable
     return placed
 
@@ -280,7 +280,9 @@ def _fed(listing: Listing) -> tuple[Fed, str]:
 
 def _corrections_of(listing: Listing) -> tuple[CorrectionEntry, ...]:
     """The corrections page's entries, the explainer's newest first."""
-    return tuple(_entry(listing, number) for number in range(len(listing.corrections), 0, -1))
+    corrected = Corrected(listing.slug, listing.title)
+    return tuple(CorrectionEntry(corrected, number, day, kind, text) for number, (day, kind, text)
+                 in reversed(list(enumerate(listing.corrections, 1))))
 
 
 def _entry(listing: Listing, number: int) -> CorrectionEntry:

@@ -422,7 +422,8 @@ def search_filters(listings: Sequence[Listing]) -> dict:
     The build writes them, not Pagefind, whose filter index differs from run to run
     (Pagefind 1.5.2), and a site is the same bytes from the same files."""
     ordered = index_order(listings)
-    present = {phase.status for listing in ordered for phase in listing.phases}
+    statuses = [sorted({phase.status for phase in listing.phases}) for listing in ordered]
+    present = {status for each in statuses for status in each}
     return {
         "stories": sorted(((ident, story_title(told))
                            for ident, told in story_members(ordered).items()),
@@ -433,8 +434,8 @@ def search_filters(listings: Sequence[Listing]) -> dict:
         "facets": [{"url": f"{listing.slug}/", "title": listing.title,
                     "date": listing.last_change.isoformat(),
                     "day": long_date(listing.last_change), "story": listing.story or "",
-                    "statuses": sorted({phase.status for phase in listing.phases}),
-                    "actors": list(listing.actors)} for listing in ordered],
+                    "statuses": shown, "actors": list(listing.actors)}
+                   for listing, shown in zip(ordered, statuses, strict=True)],
     }
 
 

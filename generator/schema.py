@@ -565,6 +565,9 @@ class Listing(NamedTuple):
     events_from: datetime.date
     events_to: datetime.date | None
     detail: bytes  # pack_detail
+    # The day of each correction (of the detail's), which the corrections page is ordered by:
+    # placing every explainer's corrections unpacks none.
+    correction_days: tuple[datetime.date, ...]
     story: str | None
     story_title: str | None
     developing: bool
@@ -578,8 +581,9 @@ class Listing(NamedTuple):
                         tuple(point.text for point in e.key_points),
                         tuple(PhaseRecord.of(phase, e.moment, labels) for phase in e.plan))
         return cls(e.slug, e.title, e.summary, e.published, e.updated, e.language, e.file,
-                   e.slug_line, e.events_from, e.events_to, pack_detail(detail), e.story,
-                   e.story_title, e.developing, tuple(a.name for a in e.actors))
+                   e.slug_line, e.events_from, e.events_to, pack_detail(detail),
+                   tuple(c.date for c in e.corrections), e.story, e.story_title, e.developing,
+                   tuple(a.name for a in e.actors))
 
     @property
     def corrections(self) -> tuple[tuple[datetime.date, str, str], ...]:
@@ -597,7 +601,9 @@ class Listing(NamedTuple):
         """_replace, for the detail's parts too."""
         parts = {name: changes.pop(name) for name in Detail._fields if name in changes}
         if parts:
-            changes["detail"] = pack_detail(unpack_detail(self.detail)._replace(**parts))
+            detail = unpack_detail(self.detail)._replace(**parts)
+            changes |= {"detail": pack_detail(detail),
+                        "correction_days": tuple(day for day, _, _ in detail.corrections)}
         return self._replace(**changes)
 
     @property
@@ -613,16 +619,18 @@ class Listing(NamedTuple):
         return (self.slug, self.title, self.summary, self.published.toordinal(),
                 _day(self.updated), self.language, self.file, self.slug_line,
                 self.events_from.toordinal(), _day(self.events_to), self.detail,
-                self.story or "", self.story_title or "", self.developing, self.actors)
+                tuple(day.toordinal() for day in self.correction_days), self.story or "",
+                self.story_title or "", self.developing, self.actors)
 
     @classmethod
     def from_row(cls, row: tuple) -> Listing:
         (slug, title, summary, published, updated, language, file, slug_line, events_from,
-         events_to, detail, story, story_title, developing, actors) = row
-        return cls(slug, title, summary, datetime.date.fromordinal(published),
-                   _date(updated), language, file, slug_line,
-                   datetime.date.fromordinal(events_from), _date(events_to), detail,
-                   story or None, story_title or None, developing, actors)
+         events_to, detail, correction_days, story, story_title, developing, actors) = row
+        day = datetime.date.fromordinal
+        return cls(slug, title, summary, day(published), _date(updated), language, file,
+                   slug_line, day(events_from), _date(events_to), detail,
+                   tuple([day(d) for d in correction_days]), story or None, story_title or None,
+                   developing, actors)
 
 
 def page_path(explainer: Explainer | Listing) -> str:

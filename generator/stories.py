@@ -35,7 +35,7 @@ class StoryPhase(NamedTuple):
 class Story(NamedTuple):
     """The explainers of one developing story, and what they say across them. Its phases and
     timeline are worked out from the explainers when read, not kept: `serve` keeps every
-    story, and shows those of only the story pages it renders again."""
+    story, and renders few of their pages."""
 
     id: str
     title: str
@@ -93,6 +93,7 @@ def story_phases(explainers: tuple[Listing, ...]) -> tuple[StoryPhase, ...]:
     """Each phase of a story's explainers, matched by id, with its statuses in the order of
     their dates, each different one once."""
     steps: dict[str, list[StoryStep]] = {}
+    seen: set[tuple[str, datetime.date, str, str]] = set()  # phase, date, status, what
     titles: dict[str, str] = {}
     for e in explainers:
         for phase in e.phases:
@@ -101,8 +102,8 @@ def story_phases(explainers: tuple[Listing, ...]) -> tuple[StoryPhase, ...]:
             for step in (StoryStep(phase.as_of, phase.status, "", phase.sources, e),
                          *(StoryStep(c.date, c.status, c.what, c.sources, e)
                            for c in phase.history)):
-                if not any((s.date, s.status, s.what) == (step.date, step.status, step.what)
-                           for s in found):
+                if (key := (phase.id, step.date, step.status, step.what)) not in seen:
+                    seen.add(key)
                     found.append(step)
     return tuple(StoryPhase(pid, titles[pid], tuple(sorted(found, key=lambda s: s.date)))
                  for pid, found in steps.items())

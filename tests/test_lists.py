@@ -38,7 +38,7 @@ def listing(n: int, title: str, summary: str, published: datetime.date,
             updated: datetime.date | None, corrections: tuple) -> Listing:
     return Listing(f"truce-{n}", title, summary, published, updated, "en", f"content/{n}.md", 1,
                    published, None, pack_detail(Detail(corrections, ("A key point.",), ())),
-                   None, None, False, ("Ann",))
+                   tuple(day for day, _, _ in corrections), None, None, False, ("Ann",))
 
 
 LISTINGS = st.lists(st.builds(lambda *fields: fields, WORDS, WORDS, DAYS,

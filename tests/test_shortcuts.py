@@ -3,8 +3,8 @@ nothing: each gives what the plain way, kept here or in the module, gives on ran
 
 from __future__ import annotations
 
-import copy
 import datetime
+import marshal
 
 import yaml
 from hypothesis import given, settings
@@ -68,14 +68,35 @@ _DETAIL = st.builds(Detail, st.lists(st.tuples(_DAY, _WORDS, _WORDS), max_size=3
                     st.lists(_PHASE, max_size=3).map(tuple))
 
 
+def _afresh(value):
+    """The same value made again of new objects: no string, date or tuple shared with it."""
+    if isinstance(value, str):
+        return value.encode().decode()
+    if isinstance(value, datetime.date):
+        return datetime.date.fromordinal(value.toordinal())
+    if hasattr(value, "_fields"):
+        return type(value)(*map(_afresh, value))
+    return tuple(map(_afresh, value))
+
+
 @settings(max_examples=300, deadline=None)
 @given(_DETAIL)
 def test_a_listing_s_packed_detail_reads_back_as_it_was_and_packs_the_same_way_again(detail):
     packed = pack_detail(detail)
-    assert unpack_detail(packed) == detail
-    # The same values built again, sharing no objects, give the same bytes: a listing's
-    # version is worked out from them.
-    assert pack_detail(copy.deepcopy(detail)) == packed
+    # The same types too (repr names them): named tuples and tuples, not lists.
+    assert repr(unpack_detail(packed)) == repr(detail)
+    # The same values made of other objects give the same bytes: a listing's version is
+    # worked out from them.
+    assert pack_detail(_afresh(detail)) == packed
+
+
+def test_one_string_in_many_places_packs_as_its_copies_do():
+    word = "Ceasefire talks " * 4
+    shared = Detail((), (word, word, word), ())
+    copies = Detail((), tuple(_afresh(word) for _ in range(3)), ())
+    assert shared.key_points[0] is shared.key_points[2]
+    assert copies.key_points[0] is not copies.key_points[2]
+    assert pack_detail(shared) == pack_detail(copies)
 
 
 def test_the_real_story_s_listing_shows_what_its_explainer_says(project):
@@ -83,7 +104,20 @@ def test_the_real_story_s_listing_shows_what_its_explainer_says(project):
     listing = Listing.of(explainer)
     labels = {source.id: source.label for source in explainer.sources}
     assert listing.corrections == tuple((c.date, c.kind, c.text) for c in explainer.corrections)
+    assert listing.correction_days == tuple(c.date for c in explainer.corrections)
     assert listing.key_points == tuple(point.text for point in explainer.key_points)
     assert listing.phases == tuple(PhaseRecord.of(phase, explainer.moment, labels)
                                    for phase in explainer.plan)
     assert any(phase.history for phase in listing.phases) and listing.corrections
+    # Loaded again, or read back from the build cache's manifest, it is the same listing.
+    again = Listing.of(pipeline.check(project).explainers[0])
+    assert again == listing == Listing.from_row(marshal.loads(marshal.dumps(again.to_row())))
+
+
+def test_a_listing_replaced_in_its_detail_and_elsewhere_changes_both(project):
+    listing = Listing.of(pipeline.check(project).explainers[0])
+    day = datetime.date(2026, 12, 7)
+    changed = listing.replaced(title="Another", corrections=((day, "update", "Later."),))
+    assert changed.title == "Another" and changed.corrections == ((day, "update", "Later."),)
+    assert changed.correction_days == (day,)
+    assert changed.phases == listing.phases and changed.key_points == listing.key_points

@@ -628,9 +628,20 @@ class Listing(NamedTuple):
          events_to, detail, correction_days, story, story_title, developing, actors) = row
         day = datetime.date.fromordinal
         return cls(slug, title, summary, day(published), _date(updated), language, file,
-                   slug_line, day(events_from), _date(events_to), detail,
+                   slug_line, day(events_from), _date(events_to), _intact(detail),
                    tuple([day(d) for d in correction_days]), story or None, story_title or None,
                    developing, actors)
+
+
+def _intact(packed: bytes) -> bytes:
+    """A packed detail read back from the build cache, if zlib finds it whole (by its
+    checksum): ValueError if not, which has the cache set aside, rather than failing when a
+    page reads it."""
+    try:
+        zlib.decompress(packed)
+    except (zlib.error, TypeError) as err:
+        raise ValueError("a listing's detail is damaged") from err
+    return packed
 
 
 def page_path(explainer: Explainer | Listing) -> str:

@@ -319,12 +319,27 @@ def test_the_home_page_entry_is_rendered_with_its_partial_and_follows_edits(proj
     assert '<p class="teaser">Changed &lt;summary&gt;.</p>' in home
 
 
+def _detail_damaged(data: bytes) -> bytes:
+    """The manifest with one byte of each listing's packed detail changed: marshal still
+    reads it."""
+    header, code, files, sources, *rest = marshal.loads(data)
+    damaged = {}
+    for name, row in sources.items():
+        seed, listing, *others = marshal.loads(row)
+        detail = bytearray(listing[10])
+        detail[len(detail) // 2] ^= 0xFF
+        damaged[name] = marshal.dumps((seed, (*listing[:10], bytes(detail), *listing[11:]),
+                                       *others))
+    return marshal.dumps((header, code, files, damaged, *rest))
+
+
 @pytest.mark.parametrize("damage", [
     lambda data: b"\x00not a manifest",
     lambda data: data[:len(data) // 2],
     lambda data: marshal.dumps([1, 2, 3]),
     lambda data: marshal.dumps((*marshal.loads(data)[:5], [("not", "rows")])),
-], ids=["garbage", "truncated", "another shape", "rows of another shape"])
+    _detail_damaged,
+], ids=["garbage", "truncated", "another shape", "rows of another shape", "a listing damaged"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(project, damage):
     build(project)
     cold = tree_hash(project.out_dir)

@@ -169,10 +169,20 @@ def _corrections_shown(ordered: Sequence[Listing], placed: Sequence[Placed],
 def corrections_pages(shown: Corrections) -> list[CorrectionsPage]:
     """The pages of the corrections page: the entries newest first, CORRECTIONS_PAGE_SIZE a
     page; one page, with none, when there are none."""
-    size, count = CORRECTIONS_PAGE_SIZE, corrections_count(shown.entries)
-    return [CorrectionsPage(corrections_path(number), number, count,
-                            shown.entries[(number - 1) * size:number * size],
-                            (number - 1) * size + 1) for number in range(1, count + 1)]
+    count = corrections_count(shown.entries)
+    return [_corrections_page(number, count, shown.entries[_on_page(number)])
+            for number in range(1, count + 1)]
+
+
+def _on_page(number: int) -> slice:
+    """Which of all the corrections page's entries its page of this number holds."""
+    return slice((number - 1) * CORRECTIONS_PAGE_SIZE, number * CORRECTIONS_PAGE_SIZE)
+
+
+def _corrections_page(number: int, count: int, entries: tuple[CorrectionEntry, ...]
+                      ) -> CorrectionsPage:
+    return CorrectionsPage(corrections_path(number), number, count, entries,
+                           _on_page(number).start + 1)
 
 
 def shown_kinds(settings: Settings) -> tuple[str, ...]:
@@ -212,8 +222,7 @@ def _feed(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settin
 
 def _corrections(ordered: Sequence[Listing], stories: Sequence[Story], settings: Settings
                  ) -> Corrections:
-    return Corrections(tuple(_entry(ordered[at], number)
-                             for _, at, number in corrections_placed(ordered)))
+    return Corrections(_entries(ordered, corrections_placed(ordered)))
 
 
 # Where a correction is: its day, its explainer's place in index_order, its number there.
@@ -239,16 +248,14 @@ def corrections_page(ordered: Sequence[Listing], placed: Sequence[Placed], numbe
                      ) -> CorrectionsPage:
     """One page of corrections_pages, made from where the corrections are (corrections_placed)
     without making the entries of the others."""
-    first = (number - 1) * CORRECTIONS_PAGE_SIZE
-    return CorrectionsPage(corrections_path(number), number, corrections_count(placed), tuple(
-        _entry(ordered[at], n) for _, at, n in placed[first:first + CORRECTIONS_PAGE_SIZE]),
-        first + 1)
+    return _corrections_page(number, corrections_count(placed),
+                             _entries(ordered, placed[_on_page(number)]))
 
 
 def newest_corrections(ordered: Sequence[Listing], placed: Sequence[Placed]) -> Corrections:
     """What the corrections feed shows: the newest FEED_ENTRIES (newest_of, from where the
     corrections are)."""
-    return Corrections(tuple(_entry(ordered[at], n) for _, at, n in placed[:FEED_ENTRIES]))
+    return Corrections(_entries(ordered, placed[:FEED_ENTRIES]))
 
 
 def newest_of(shown: Corrections) -> Corrections:
@@ -280,9 +287,14 @@ def _fed(listing: Listing) -> tuple[Fed, str]:
 
 def _corrections_of(listing: Listing) -> tuple[CorrectionEntry, ...]:
     """The corrections page's entries, the explainer's newest first."""
-    corrected = Corrected(listing.slug, listing.title)
-    return tuple(CorrectionEntry(corrected, number, day, kind, text) for number, (day, kind, text)
-                 in reversed(list(enumerate(listing.corrections, 1))))
+    return tuple(_entry(listing, number)
+                 for number in range(len(listing.correction_days), 0, -1))
+
+
+def _entries(ordered: Sequence[Listing], placed: Sequence[Placed]
+             ) -> tuple[CorrectionEntry, ...]:
+    """The corrections page's entries of these corrections (corrections_placed)."""
+    return tuple(_entry(ordered[at], number) for _, at, number in placed)
 
 
 def _entry(listing: Listing, number: int) -> CorrectionEntry:

@@ -135,6 +135,12 @@ def shown_inputs(kind: str) -> tuple[str, ...]:
     return ("shown", kind, *SHARED, f"shown:{kind}")
 
 
+def corrections_inputs(number: int, count: int) -> tuple[str, ...]:
+    """What a page of the corrections page is made from: its number and the number of pages,
+    and the version of what it shows ("corrections:<n>", lists.corrections_versions)."""
+    return ("corrections", f"{number}/{count}", *SHARED, f"corrections:{number}")
+
+
 def story_inputs(story: str, files: Collection[str]) -> tuple[str, ...]:
     """What a story's page is made from: its own explainers (render.story_files)."""
     return ("story", story, *SHARED, *(f"listing:{file}" for file in sorted(files)))
@@ -792,11 +798,10 @@ def _shown_group(kind: str, lists: Lists, told: Mapping[str, Told]) -> Group:
 
 
 def _corrections_groups(lists: Lists) -> list[Group]:
-    """Each page of the corrections page, made from its version ("corrections:<n>",
-    lists.corrections_versions)."""
+    """Each page of the corrections page."""
     count = corrections_count(lists.corrections)
-    return [(("corrections", f"{n}/{count}", *SHARED, f"corrections:{n}"),
-             functools.partial(_corrections_page, lists, n)) for n in range(1, count + 1)]
+    return [(corrections_inputs(n, count), functools.partial(_corrections_page, lists, n))
+            for n in range(1, count + 1)]
 
 
 def _story_group(ident: str, story: Told) -> Group:
@@ -962,7 +967,7 @@ def _listed_anew(settings: Settings, before: Record, pages: Mapping[str, Kept],
     what the shown kinds show) are set in `versions`, and noted in `differing` if new."""
     sources = before.sources | {name: _source(page, versions) for name, page in pages.items()}
     _patch(versions, differing, {f"listing:{name}": sources[name].version for name in pages})
-    idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
+    idents = _stories_of(pages)
     told = before.stories | {ident: _told(ident, tuple(sorted(
         (sources[e.file].listing for e in before.stories[ident].explainers), key=event_order)),
         before.stories[ident]) for ident in idents}
@@ -989,7 +994,7 @@ def _made_anew(job: Job, code: str, engines: tuple[str, Engines] | None,
     outputs = _made_pages(pages, versions,
                           functools.partial(_composed, engines, told, job.stored))
     home = sorted({lists.home_of[name] for name in pages})
-    idents = sorted({page.listing.story for page in pages.values() if page.listing.story})
+    idents = _stories_of(pages)
     groups = [group for group in (*(_home_group(lists.home[n], sources, told) for n in home),
                                   *(_shown_group(kind, lists, told) for kind in kinds),
                                   *(_corrections_groups(lists)
@@ -998,6 +1003,11 @@ def _made_anew(job: Job, code: str, engines: tuple[str, Engines] | None,
               if not differing.isdisjoint(group[0])]
     made, engines = _make_groups(job, code, engines, groups, versions, lambda _: None)
     return outputs | made, engines
+
+
+def _stories_of(pages: Mapping[str, Kept]) -> list[str]:
+    """The stories these pages are in, by id, in order."""
+    return sorted({page.listing.story for page in pages.values() if page.listing.story})
 
 
 def _patch(versions: dict[str, str], differing: set[str], new: Mapping[str, str]) -> None:

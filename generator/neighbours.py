@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from generator.errors import ContentError, Problem
 from generator.schema import Listing
-from generator.stories import Story, story_phases
+from generator.stories import Story
 
 if TYPE_CHECKING:
     import jinja2
@@ -66,7 +66,7 @@ def story_contexts(stories: Iterable[Story]) -> dict[str, StoryContext]:
     others (stories.stories_of gives their order: that of the events they report)."""
     contexts = {}
     for story in stories:
-        told, phases = story.explainers, story_phases(story.explainers)
+        told, phases = story.explainers, story.phases  # worked out when read: once
         for n, listing in enumerate(told):
             contexts[listing.file] = StoryContext(
                 story.id, story.title, listing.developing, n + 1, len(told),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -140,8 +140,7 @@ def render_home_page(env: jinja2.Environment, page: HomePage, stories: Mapping[s
              for key, members in page.groups]
     with template_problems(env):
         return _render(env, "index.html", settings, root="", groups=shown, page=page,
-                       newer=home_path(page.number - 1) if page.number > 1 else None,
-                       older=home_path(page.number + 1) if page.number < page.count else None,
+                       **_page_links(page.number, page.count, home_path),
                        lang=settings.language, canonical=page_url(settings, page.path))
 
 
@@ -511,8 +510,7 @@ def corrections_page(env: jinja2.Environment, settings: Settings, page: Correcti
     with template_problems(env):
         return _render(
             env, "corrections.html", settings, root="../", page=page,
-            newer=_name(corrections_path(page.number - 1)) if page.number > 1 else None,
-            older=_name(corrections_path(page.number + 1)) if page.number < page.count else None,
+            **_page_links(page.number, page.count, lambda n: _name(corrections_path(n))),
             lang=settings.language, canonical=page_url(settings, page.path))
 
 
@@ -528,6 +526,14 @@ def corrections_feed(env: jinja2.Environment, settings: Settings, shown: Correct
             updated=entries[0].date.isoformat() if entries else "",
             entries=[(entry, page_url(settings, page_path(entry.listing)))
                      for entry in entries])}
+
+
+def _page_links(number: int, count: int, path_of: Callable[[int], str]
+                ) -> dict[str, str | None]:
+    """The pages before and after page `number` of `count` of a list in pages
+    (partials/pages.html), as its links name them (`path_of` a page's number)."""
+    return {"newer": path_of(number - 1) if number > 1 else None,
+            "older": path_of(number + 1) if number < count else None}
 
 
 def _name(path: str) -> str:

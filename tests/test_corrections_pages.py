@@ -20,8 +20,8 @@ from generator.lists import CORRECTIONS_PAGE_SIZE, FEED_ENTRIES
 from generator.project import Project
 from tests.browser import served
 from tests.test_atomic_write import tree_hash
-from tests.test_home_pages import FIRST_DAY, desk, soup
-from tests.test_pages_in_browser import SCREENSHOTS, VNU, axe_violations, open_page
+from tests.test_home_pages import FIRST_DAY, check_a_further_page, desk, soup
+from tests.test_pages_in_browser import VNU
 
 COUNT = 2 * CORRECTIONS_PAGE_SIZE + 5
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -152,17 +152,9 @@ def served_corrections(tmp_path_factory) -> Iterator[tuple[Project, str]]:
 def test_a_further_corrections_page_is_accessible_and_fits(served_corrections, browser, width,
                                                            scheme):
     _, base = served_corrections
-    page, problems = open_page(browser, base + "corrections/page-2.html", width=width,
-                               scheme=scheme)
-    assert axe_violations(page) == [] and problems == []
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.get_by_role("navigation", name="Pages of corrections").get_by_role(
-        "link", name="Older corrections").click()
-    assert page.url == base + "corrections/page-3.html"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"corrections-page-3-{width}-{scheme}.png"),
-                    full_page=True)
-    page.context.close()
+    check_a_further_page(browser, base, ("corrections/page-2.html", "corrections/page-3.html"),
+                         "corrections", f"corrections-page-3-{width}-{scheme}.png", width,
+                         scheme)
 
 
 def test_the_corrections_pages_are_valid_for_the_nu_html_checker(served_corrections):

@@ -154,14 +154,23 @@ def served_pages(tmp_path_factory) -> Iterator[tuple[Project, str]]:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_further_home_page_is_accessible_and_fits(served_pages, browser, width, scheme):
     _, base = served_pages
-    page, problems = open_page(browser, base + "page-2.html", width=width, scheme=scheme)
+    check_a_further_page(browser, base, ("page-2.html", "page-3.html"), "explainers",
+                         f"home-page-3-{width}-{scheme}.png", width, scheme)
+
+
+def check_a_further_page(browser, base: str, pages: tuple[str, str], things: str, shot: str,
+                         width: int, scheme: str) -> None:
+    """The first of `pages` of a list in pages has no accessibility violation or console
+    problem and fits the width; its link to older `things` leads to the second, which is
+    screenshot as `shot`."""
+    page, problems = open_page(browser, base + pages[0], width=width, scheme=scheme)
     assert axe_violations(page) == [] and problems == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.get_by_role("navigation", name="Pages of explainers").get_by_role(
-        "link", name="Older explainers").click()
-    assert page.url == base + "page-3.html"
+    page.get_by_role("navigation", name=f"Pages of {things}").get_by_role(
+        "link", name=f"Older {things}").click()
+    assert page.url == base + pages[1]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"home-page-3-{width}-{scheme}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / shot), full_page=True)
     page.context.close()
 
 
